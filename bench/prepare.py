@@ -1,0 +1,151 @@
+"""Benchmark `prepare`: articles/s, MB/s, ratio to the read+tokenize floor, dedupe scaling.
+
+Generates a reproducible corpus (fixed seed) of synthetic articles built from the seed articles'
+sentences, shuffled and mutated, with boilerplate of the kinds real pages carry, then runs the
+real pipeline on it. Prints numbers; `--json` prints them as JSON. Not a test.
+
+    python bench/prepare.py [--articles 3000] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from summarizer import pipeline
+from summarizer.dedupe import find_duplicates
+from summarizer.segment import split_sentences
+from summarizer.tokens import encoding
+from summarizer.types import Source
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROME = [
+    "Leave a Reply",
+    "Your email address will not be published. Required fields are marked *",
+    "5 hours ago",
+    "You May Also Like",
+    "Local Bakery Wins Regional Award",
+    "The town council met on Tuesday to discuss the…",
+]
+
+
+def seed_sentences() -> list[str]:
+    out: list[str] = []
+    for path in sorted((ROOT / "seeds").glob("*.txt")):
+        out.extend(s for s in split_sentences(path.read_text()) if len(s.split()) > 6)
+    return out
+
+
+def make_corpus(folder: Path, n: int, rng: random.Random) -> int:
+    pool = seed_sentences()
+    words = " ".join(pool).split()
+    total = 0
+    for i in range(n):
+        k = rng.randint(12, 40)
+        sentences = rng.sample(pool, min(k, len(pool)))
+        # Mutate some sentences so not everything is an exact duplicate.
+        for j in range(0, len(sentences), 3):
+            extra = " ".join(rng.choice(words) for _ in range(rng.randint(3, 8)))
+            sentences[j] = sentences[j].rstrip(".") + f", {extra}."
+        paragraphs = [" ".join(sentences[p : p + 3]) for p in range(0, len(sentences), 3)]
+        if rng.random() < 0.5:
+            paragraphs.insert(0, CHROME[2])
+        if rng.random() < 0.5:
+            paragraphs += CHROME[:2] + CHROME[3:]
+        text = "\n\n".join(paragraphs) + "\n"
+        (folder / f"article_{i:05d}.txt").write_text(text)
+        total += len(text.encode())
+    return total
+
+
+def floor_seconds(folder: Path) -> float:
+    started = time.perf_counter()
+    texts = [p.read_text() for p in sorted(folder.glob("*.txt"))]
+    encoding().encode_ordinary_batch(texts)
+    return time.perf_counter() - started
+
+
+def dedupe_curve(rng: random.Random, sizes: list[int]) -> list[dict[str, float]]:
+    pool = seed_sentences()
+    words = " ".join(pool).split()
+    points = []
+    for size in sizes:
+        sentences = []
+        for _ in range(size):
+            base = rng.choice(pool)
+            if rng.random() < 0.7:  # most sentences unique, some near-duplicates
+                base = " ".join(rng.choice(words) for _ in range(rng.randint(10, 30))) + "."
+            sentences.append(base)
+        per = 50
+        sources = [
+            Source(
+                id=f"s{i}", name=f"s{i}", path="", text="", sentences=tuple(sentences[i : i + per])
+            )
+            for i in range(0, size, per)
+        ]
+        started = time.perf_counter()
+        groups = find_duplicates(sources)
+        seconds = time.perf_counter() - started
+        points.append(
+            {
+                "sentences": size,
+                "seconds": round(seconds, 3),
+                "us_per_sentence": round(seconds / size * 1e6, 1),
+                "groups": len(groups),
+            }
+        )
+    return points
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--curve", default="1000,10000,100000", help="dedupe sizes")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    encoding()  # load the tokenizer outside the timings
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        size = make_corpus(folder, args.articles, rng)
+        floor = min(floor_seconds(folder) for _ in range(2))
+        started = time.perf_counter()
+        corpus = pipeline.prepare([str(folder)], warn=lambda _: None)
+        seconds = time.perf_counter() - started
+    result = {
+        "articles": args.articles,
+        "megabytes": round(size / 1e6, 2),
+        "seconds": round(seconds, 3),
+        "articles_per_s": round(args.articles / seconds, 1),
+        "mb_per_s": round(size / 1e6 / seconds, 2),
+        "floor_seconds": round(floor, 3),
+        "ratio_to_floor": round(seconds / floor, 2),
+        "sentences": sum(len(s.sentences) for s in corpus.sources),
+        "chunks": len(corpus.chunks),
+        "duplicate_groups": len(corpus.duplicates),
+        "dedupe_curve": dedupe_curve(rng, [int(x) for x in args.curve.split(",")]),
+    }
+    if args.json:
+        json.dump(result, sys.stdout, indent=2)
+        print()
+    else:
+        for key, value in result.items():
+            if key != "dedupe_curve":
+                print(f"{key:>18}: {value}")
+        print("  dedupe curve (near-linear = flat us/sentence):")
+        for p in result["dedupe_curve"]:  # type: ignore[union-attr]
+            print(
+                f"    {p['sentences']:>7} sentences: {p['seconds']:>7} s  "
+                f"{p['us_per_sentence']:>6} us/sentence  {p['groups']} groups"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,5 @@
+"""Allow ``python -m summarizer``."""
+
+from summarizer.cli import main
+
+raise SystemExit(main())

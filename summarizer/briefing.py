@@ -1,0 +1,180 @@
+"""Build a briefing from a prepared corpus with either engine.
+
+llm:        salience -> per-source model claims (extractive fallback per source) -> verify
+            -> model grouping (similarity fallback) -> merge -> disagreements
+extractive: salience -> per-source top sentences -> similarity grouping -> merge -> disagreements
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+from summarizer.disagree import find_disagreements
+from summarizer.errors import DeadlineExceeded, ModelError
+from summarizer.extractive import extractive_claims
+from summarizer.llm import ChatModel, UsageMeter
+from summarizer.merge import DEFAULT_MAX_POINTS, checked_groups, merge, similarity_groups
+from summarizer.salience import STOPWORDS, Scored, score_sentences
+from summarizer.summarise import propose_groups, source_claims
+from summarizer.templating import prompt_version
+from summarizer.types import Briefing, Claim, Corpus, Engine, SourceRef, Usage
+from summarizer.verify import Verifier
+
+log = logging.getLogger("summarizer.briefing")
+
+CLAIMS_PER_SOURCE = 4
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def extractive_briefing(
+    corpus: Corpus, *, max_points: int = DEFAULT_MAX_POINTS, progress: Progress = _quiet
+) -> Briefing:
+    started = time.monotonic()
+    scored = _by_source(score_sentences(corpus.sources))
+    claims = [c for s in corpus.sources for c in extractive_claims(scored[s.id], CLAIMS_PER_SOURCE)]
+    progress(f"selected {len(claims)} sentences from {len(corpus.sources)} sources")
+    return _assemble(
+        corpus,
+        claims,
+        similarity_groups(claims),
+        scored,
+        engine="extractive",
+        model=None,
+        usage=Usage(seconds=time.monotonic() - started),
+        notes=(),
+        max_points=max_points,
+    )
+
+
+def llm_briefing(
+    corpus: Corpus,
+    model: ChatModel,
+    meter: UsageMeter,
+    *,
+    concurrency: int = 4,
+    max_points: int = DEFAULT_MAX_POINTS,
+    progress: Progress = _quiet,
+) -> Briefing:
+    """Model claims per source, concurrently; a source whose model step fails goes extractive.
+
+    Raises the first model error when every source failed: nothing was produced by the model.
+    """
+    started = time.monotonic()
+    scored = _by_source(score_sentences(corpus.sources))
+    verifier = Verifier(corpus)
+    notes: list[str] = []
+    failures: list[ModelError | DeadlineExceeded] = []
+    claims: list[Claim] = []
+
+    def one(source_id: str) -> list[Claim]:
+        source = corpus.source(source_id)
+        return [verifier.verify_claim(c) for c in source_claims(model, source, scored[source_id])]
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = {s.id: pool.submit(one, s.id) for s in corpus.sources}
+        for done, source in enumerate(corpus.sources, start=1):
+            try:
+                claims.extend(futures[source.id].result())
+                progress(f"[{done}/{len(corpus.sources)}] summarised {source.name}")
+            except (ModelError, DeadlineExceeded) as exc:
+                failures.append(exc)
+                claims.extend(extractive_claims(scored[source.id], CLAIMS_PER_SOURCE))
+                notes.append(f"{source.name}: model step failed ({exc}); extractive points used")
+                progress(f"[{done}/{len(corpus.sources)}] {source.name}: fell back to extractive")
+    if failures and len(failures) == len(corpus.sources):
+        raise failures[0]
+    names = {s.id: s.name for s in corpus.sources}
+    groups = propose_groups(model, claims, names)
+    if groups is None:
+        notes.append("merge: model grouping unusable; merged by similarity")
+        grouping = similarity_groups(claims)
+    else:
+        grouping = checked_groups(claims, groups)
+    progress("merged claims")
+    usage = meter.snapshot()
+    usage = Usage(
+        llm_calls=usage.llm_calls,
+        prompt_tokens=usage.prompt_tokens,
+        completion_tokens=usage.completion_tokens,
+        cached_calls=usage.cached_calls,
+        seconds=round(time.monotonic() - started, 3),
+    )
+    return _assemble(
+        corpus,
+        claims,
+        grouping,
+        scored,
+        engine="llm",
+        model=model.name,
+        usage=usage,
+        notes=tuple(notes),
+        max_points=max_points,
+        verifier=verifier,
+    )
+
+
+def _by_source(scored: Sequence[Scored]) -> dict[str, list[Scored]]:
+    out: dict[str, list[Scored]] = defaultdict(list)
+    for s in scored:
+        out[s.source].append(s)
+    return out
+
+
+def _assemble(
+    corpus: Corpus,
+    claims: Sequence[Claim],
+    groups: Sequence[Sequence[int]],
+    scored: dict[str, list[Scored]],
+    *,
+    engine: Engine,
+    model: str | None,
+    usage: Usage,
+    notes: tuple[str, ...],
+    max_points: int,
+    verifier: Verifier | None = None,
+) -> Briefing:
+    verifier = verifier or Verifier(corpus)
+    points = merge(claims, groups, verifier, max_points=max_points)
+    names = {s.id: s.name for s in corpus.sources}
+    everything = [s for src in corpus.sources for s in scored[src.id]]
+    return Briefing(
+        title=_title(corpus),
+        generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        engine=engine,
+        model=model,
+        prompt_version=prompt_version(),
+        sources=tuple(
+            SourceRef(id=s.id, name=s.name, path=s.path, url=s.url) for s in corpus.sources
+        ),
+        points=tuple(points),
+        disagreements=tuple(find_disagreements(everything, names)),
+        usage=usage,
+        notes=notes,
+    )
+
+
+def _title(corpus: Corpus) -> str:
+    titles = [s.title for s in corpus.sources if s.title]
+    if titles:
+        return Counter(titles).most_common(1)[0][0]
+    names: Counter[str] = Counter()
+    for source in corpus.sources:
+        names.update(
+            {
+                w
+                for w in source.text.split()
+                if w[:1].isupper() and w.isalpha() and len(w) > 3 and w.lower() not in STOPWORDS
+            }
+        )
+    top = [w for w, n in names.most_common(8) if n > 1][:3]
+    subject = ", ".join(top) if top else "the news"
+    return f"Briefing: {subject} ({len(corpus.sources)} sources)"

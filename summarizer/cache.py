@@ -1,0 +1,202 @@
+"""SQLite cache of model responses, keyed by model, prompt version, parameters and messages.
+
+Every finished call is stored at once, so an interrupted run keeps its work. A cache that
+cannot be opened or used is logged and skipped; it never fails a run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from summarizer.llm import ChatModel, Completion, Message
+
+log = logging.getLogger("summarizer.cache")
+
+CACHE_FILE = "responses.sqlite3"
+KEY_VERSION = 1  # bump when the key's recipe or the stored value's shape changes
+
+
+def cache_key(
+    model: str, prompt_version: str, params: Mapping[str, Any], messages: Sequence[Message]
+) -> str:
+    """sha256 of canonical JSON; callers must not put keys or credentialed URLs in params."""
+    canonical = json.dumps(
+        {
+            "v": KEY_VERSION,
+            "model": model,
+            "prompt_version": prompt_version,
+            "params": dict(params),
+            "messages": [[m.role, m.content] for m in messages],
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+class ResponseCache:
+    """A key -> JSON value table in one SQLite file (WAL), shared by the run's threads.
+
+    Raises sqlite3.Error if the file cannot be opened as a database; use open_cache to get
+    None and a warning instead. After opening, errors disable the cache with one warning.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._broken = False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(
+            path, timeout=10.0, isolation_level=None, check_same_thread=False
+        )
+        try:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS responses "
+                "(key TEXT PRIMARY KEY, value TEXT NOT NULL, created REAL NOT NULL)"
+            )
+            self._db.execute("SELECT count(*) FROM responses WHERE key = ''").fetchone()
+        except sqlite3.Error:
+            self._db.close()
+            raise
+
+    def get(self, key: str) -> str | None:
+        if self._broken:
+            return None
+        try:
+            with self._lock:
+                row = self._db.execute(
+                    "SELECT value FROM responses WHERE key = ?", (key,)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            self._disable(exc)
+            return None
+        return None if row is None else str(row[0])
+
+    def put(self, key: str, value: str) -> None:
+        if self._broken:
+            return
+        try:
+            with self._lock:
+                self._db.execute(
+                    "INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
+                    (key, value, time.time()),
+                )
+        except sqlite3.Error as exc:
+            self._disable(exc)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    def __enter__(self) -> ResponseCache:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _disable(self, exc: sqlite3.Error) -> None:
+        if not self._broken:
+            self._broken = True
+            log.warning("response cache %s failed (%s); going on without it", self.path, exc)
+
+
+def open_cache(path: Path) -> ResponseCache | None:
+    """The cache at ``path``, or None with a warning if it is unusable (corrupt, unwritable)."""
+    try:
+        return ResponseCache(path)
+    except (sqlite3.Error, OSError) as exc:
+        log.warning("response cache %s is unusable (%s); running without it", path, exc)
+        return None
+
+
+class CachedChatModel:
+    """A ChatModel that answers repeated calls from a ResponseCache.
+
+    A hit returns the stored Completion with ``cached=True``; a miss calls ``inner`` and stores
+    the answer immediately. Failed and truncated calls raise before anything is stored.
+    """
+
+    def __init__(self, inner: ChatModel, cache: ResponseCache, prompt_version: str) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.prompt_version = prompt_version
+
+    @property
+    def name(self) -> str:
+        return self.inner.name
+
+    @property
+    def endpoint(self) -> str:
+        return self.inner.endpoint
+
+    def complete(
+        self,
+        messages: Sequence[Message],
+        *,
+        max_tokens: int,
+        temperature: float = 0.0,
+        json_mode: bool = False,
+        schema: Mapping[str, Any] | None = None,
+    ) -> Completion:
+        params = {
+            # The label, not the URL: the embedded server's port changes every run.
+            "endpoint": self.inner.endpoint,
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "json_mode": json_mode or schema is not None,
+            "schema": None if schema is None else dict(schema),
+        }
+        key = cache_key(self.inner.name, self.prompt_version, params, messages)
+        hit = _decode(self.cache.get(key))
+        if hit is not None:
+            return hit
+        completion = self.inner.complete(
+            messages,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            json_mode=json_mode,
+            schema=schema,
+        )
+        self.cache.put(key, _encode(completion))
+        return completion
+
+
+def _encode(c: Completion) -> str:
+    return json.dumps(
+        {
+            "text": c.text,
+            "prompt_tokens": c.prompt_tokens,
+            "completion_tokens": c.completion_tokens,
+            "finish_reason": c.finish_reason,
+            "model": c.model,
+        },
+        ensure_ascii=False,
+    )
+
+
+def _decode(value: str | None) -> Completion | None:
+    if value is None:
+        return None
+    try:
+        d = json.loads(value)
+        return Completion(
+            text=str(d["text"]),
+            prompt_tokens=int(d["prompt_tokens"]),
+            completion_tokens=int(d["completion_tokens"]),
+            finish_reason=str(d["finish_reason"]),
+            model=str(d["model"]),
+            cached=True,
+        )
+    except (ValueError, KeyError, TypeError):
+        log.warning("ignoring an unreadable cache entry")
+        return None

@@ -1,0 +1,307 @@
+"""Command-line interface: parse arguments, call the library, print, map errors to exit codes.
+
+Exit codes: 0 ok, 1 the run failed, 2 bad usage or no usable input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from summarizer import __version__, nightly, pipeline, render
+from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS
+from summarizer.errors import SummarizerError, UsageError
+from summarizer.fsutil import atomic_write
+from summarizer.merge import DEFAULT_MAX_POINTS
+from summarizer.settings import Settings, resolve_settings
+
+
+def _warn(message: str) -> None:
+    print(f"summarizer: warning: {message}", file=sys.stderr)
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive integer, got {text}")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be zero or more, got {text}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number, got {text}")
+    return value
+
+
+def _add_input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders; - for stdin")
+    p.add_argument(
+        "--max-file-mb",
+        type=_positive_float,
+        default=20.0,
+        help="skip files larger than this many MB (default: 20)",
+    )
+    p.add_argument(
+        "--max-chunk-tokens",
+        type=_positive_int,
+        default=DEFAULT_MAX_CHUNK_TOKENS,
+        help=f"token budget per chunk (default: {DEFAULT_MAX_CHUNK_TOKENS})",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="summarizer",
+        description="Turn news articles about one event, from several outlets, into one short "
+        "briefing where every claim names its outlets and quotes the sentence that backs it.",
+    )
+    parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "prepare",
+        help="read, clean, split, chunk and deduplicate articles (no model)",
+        description="Read articles and print the prepared corpus: cleaned text per source with "
+        "what was removed and why, token-counted chunks, and duplicate passages across sources.",
+    )
+    _add_input_args(p)
+    p.add_argument("--format", choices=["json", "text"], default="text", help="output format")
+    p.set_defaults(func=_cmd_prepare)
+
+    p = sub.add_parser(
+        "brief",
+        help="write one attributed, verified briefing from articles",
+        description="Write one short briefing: every point names the outlets that reported it "
+        "and quotes the sentence that backs it; a section lists where the sources disagree. "
+        "With no endpoint configured, an embedded local model (SmolLM2) is started; "
+        "--engine extractive needs no model at all.",
+    )
+    _add_input_args(p)
+    p.add_argument("--format", choices=["markdown", "json", "text"], default="markdown")
+    p.add_argument("--out", metavar="FILE", help="write to FILE atomically instead of stdout")
+    p.add_argument("--engine", choices=["llm", "extractive"], default="llm")
+    p.add_argument("--max-points", type=_positive_int, default=DEFAULT_MAX_POINTS)
+    _add_model_args(p)
+    p.set_defaults(func=_cmd_brief)
+
+    _add_nightly_parser(sub)
+    return parser
+
+
+def _add_model_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("model endpoint (flag > environment > config file > default)")
+    g.add_argument(
+        "--base-url",
+        help="OpenAI-compatible endpoint (env OPENAI_BASE_URL); "
+        "default: start the embedded SmolLM2 server",
+    )
+    g.add_argument("--model", help="model name (env SUMMARIZER_MODEL)")
+    g.add_argument("--timeout", type=_positive_float, help="seconds per model call (default 60)")
+    g.add_argument(
+        "--deadline", type=_positive_float, help="seconds for the whole run (default 900)"
+    )
+    g.add_argument("--max-retries", type=_non_negative_int, help="retries per call (default 3)")
+    g.add_argument("--concurrency", type=_positive_int, help="parallel model calls (default 4)")
+    g.add_argument(
+        "--no-cache", action="store_true", help="do not read or write the response cache"
+    )
+    g.add_argument("--cache-dir", help="response cache folder (env SUMMARIZER_CACHE_DIR)")
+    g.add_argument("--config", help="TOML config file (env SUMMARIZER_CONFIG)")
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    flags = {
+        "base_url": args.base_url,
+        "model": args.model,
+        "timeout": args.timeout,
+        "deadline": args.deadline,
+        "max_retries": args.max_retries,
+        "concurrency": args.concurrency,
+        "cache_dir": args.cache_dir,
+        "use_cache": False if args.no_cache else None,
+    }
+    return resolve_settings(flags, config_path=Path(args.config) if args.config else None)
+
+
+def _progress(verbose: bool) -> Callable[[str], None]:
+    interactive = sys.stderr.isatty()
+
+    def show(message: str) -> None:
+        if interactive or verbose:
+            print(f"summarizer: {message}", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _emit(text: str, out: str | None) -> None:
+    if out:
+        atomic_write(out, text)
+    else:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+
+
+def _cmd_brief(args: argparse.Namespace) -> int:
+    settings = _settings(args) if args.engine == "llm" else None
+    briefing = pipeline.brief(
+        args.paths,
+        engine=args.engine,
+        settings=settings,
+        max_points=args.max_points,
+        max_chunk_tokens=args.max_chunk_tokens,
+        max_bytes=int(args.max_file_mb * 1024 * 1024),
+        stdin=sys.stdin.buffer,
+        warn=_warn,
+        progress=_progress(args.verbose),
+    )
+    _emit(render.render_briefing(briefing, args.format), args.out)
+    return 0
+
+
+def _add_nightly_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "nightly",
+        help="collect the day's articles, brief each story, email the result once",
+        description="Collect the day's articles from an inbox folder, group them into stories, "
+        "brief each story and deliver one email (SMTP, or an .eml file in the outbox). A date "
+        "already sent is skipped unless --force. Every option can also be set in the [nightly] "
+        "table of the config file (flags win); the SMTP password only comes from the "
+        "SUMMARIZER_SMTP_PASSWORD environment variable.",
+    )
+    p.add_argument("--inbox", metavar="DIR", help="folder of articles (files, JSON, JSONL)")
+    p.add_argument("--to", metavar="ADDR[,ADDR]", help="recipients, comma-separated")
+    p.add_argument("--from", dest="sender", metavar="ADDR", help="sender address")
+    p.add_argument("--state-dir", metavar="DIR", help="run records, archive, lock, outbox")
+    p.add_argument("--date", metavar="YYYY-MM-DD", help="the day to brief (default: today)")
+    g = p.add_argument_group("delivery (default: an .eml file in --outbox)")
+    g.add_argument("--smtp-host", metavar="HOST", help="send over SMTP to HOST")
+    g.add_argument(
+        "--smtp-port",
+        type=_positive_int,
+        metavar="PORT",
+        help="default 25, 587 with --starttls, 465 with --ssl",
+    )
+    g.add_argument(
+        "--smtp-user",
+        metavar="USER",
+        help="log in as USER; password from $SUMMARIZER_SMTP_PASSWORD",
+    )
+    tls = g.add_mutually_exclusive_group()
+    tls.add_argument("--starttls", action="store_true", default=None, help="upgrade with STARTTLS")
+    tls.add_argument("--ssl", action="store_true", default=None, help="connect over TLS")
+    g.add_argument(
+        "--smtp-timeout",
+        type=_positive_float,
+        metavar="S",
+        help="seconds per SMTP operation (default 30)",
+    )
+    g.add_argument("--outbox", metavar="DIR", help="where .eml files go (default: STATE/outbox)")
+    p.add_argument("--engine", choices=["llm", "extractive"], default=None, help="default: llm")
+    p.add_argument(
+        "--max-points",
+        type=_positive_int,
+        default=None,
+        help=f"points per story (default: {DEFAULT_MAX_POINTS})",
+    )
+    p.add_argument(
+        "--force", action="store_true", default=None, help="send even if this date was already sent"
+    )
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        default=None,
+        help="print what would be sent; send and record nothing",
+    )
+    _add_model_args(p)
+    p.set_defaults(func=_cmd_nightly)
+
+
+def _cmd_nightly(args: argparse.Namespace) -> int:
+    flags = {
+        "inbox": args.inbox,
+        "to": args.to,
+        "from": args.sender,
+        "state_dir": args.state_dir,
+        "date": args.date,
+        "smtp_host": args.smtp_host,
+        "smtp_port": args.smtp_port,
+        "smtp_user": args.smtp_user,
+        "starttls": args.starttls,
+        "ssl": args.ssl,
+        "smtp_timeout": args.smtp_timeout,
+        "outbox": args.outbox,
+        "engine": args.engine,
+        "max_points": args.max_points,
+        "force": args.force,
+        "dry_run": args.dry_run,
+    }
+    options = nightly.resolve_options(flags, config_path=Path(args.config) if args.config else None)
+    settings = _settings(args) if options.engine == "llm" else None
+    result = nightly.run_nightly(options, settings, warn=_warn, progress=_progress(args.verbose))
+    if result.status == "dry-run":
+        _emit(result.preview, None)
+    elif result.status == "already-sent":
+        print(f"already sent for {result.day} ({result.message_id}); --force sends again")
+    elif result.path is not None:
+        print(f"wrote {result.path}: {result.stories} stories from {result.articles} articles")
+    else:
+        print(
+            f"sent {result.day}: {result.stories} stories from {result.articles} articles "
+            f"to {', '.join(result.recipients)} ({result.message_id})"
+        )
+    return 0
+
+
+def _cmd_prepare(args: argparse.Namespace) -> int:
+    corpus = pipeline.prepare(
+        args.paths,
+        max_chunk_tokens=args.max_chunk_tokens,
+        max_bytes=int(args.max_file_mb * 1024 * 1024),
+        stdin=sys.stdin.buffer,
+        warn=_warn,
+    )
+    out = render.corpus_json(corpus) + "\n" if args.format == "json" else render.corpus_text(corpus)
+    _emit(out, None)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+    )
+    # HTTP libraries log request URLs (which may carry credentials) and wire chatter.
+    for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args.func(args))
+    except SummarizerError as exc:
+        print(f"summarizer: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("summarizer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    finally:
+        logging.shutdown()
+
+
+__all__ = ["UsageError", "build_parser", "main"]

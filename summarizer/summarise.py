@@ -1,0 +1,199 @@
+"""The model steps: per-source key claims with sentence citations, and claim grouping for the merge.
+
+Each source gets its most salient sentences that fit its token budget, numbered, fenced as
+untrusted data. The answer is validated JSON; numbers are mapped back to the source's sentences.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from summarizer.errors import ContextLengthExceeded, InvalidModelOutput, ModelError
+from summarizer.llm import ChatModel, Message, complete_json
+from summarizer.salience import Scored
+from summarizer.templating import render, strip_fence_markers
+from summarizer.tokens import count_many
+from summarizer.types import Claim, Source
+
+log = logging.getLogger("summarizer.summarise")
+
+DEFAULT_SOURCE_BUDGET = 450  # tokens of article sentences per source in the prompt
+MAX_CLAIMS = 4
+MAX_WORDS = 30
+_TOKENS_PER_CLAIM = 70
+
+
+def pick_sentences(scored: Sequence[Scored], budget: int) -> list[Scored]:
+    """The most salient sentences that fit ``budget`` tokens, back in document order."""
+    chosen: list[Scored] = []
+    used = 0
+    ranked = sorted(scored, key=lambda s: (-s.score, s.index))
+    for s, n in zip(ranked, count_many([s.text for s in ranked]), strict=True):
+        if used + n + 3 > budget:  # "12. " and the newline
+            continue
+        chosen.append(s)
+        used += n + 3
+    return sorted(chosen, key=lambda s: s.index)
+
+
+def source_claims(
+    model: ChatModel,
+    source: Source,
+    scored: Sequence[Scored],
+    *,
+    budget: int = DEFAULT_SOURCE_BUDGET,
+    max_claims: int = MAX_CLAIMS,
+) -> list[Claim]:
+    """Ask the model for one source's key claims; shrink the input if it does not fit."""
+    while True:
+        shown = pick_sentences(scored, budget)
+        try:
+            return _ask_claims(model, source, shown, max_claims)
+        except ContextLengthExceeded:
+            if budget < 100:
+                raise
+            budget //= 2
+            log.info(
+                "%s: prompt too long for the model, retrying with %d tokens", source.id, budget
+            )
+
+
+def _ask_claims(
+    model: ChatModel, source: Source, shown: Sequence[Scored], max_claims: int
+) -> list[Claim]:
+    if not shown:
+        raise InvalidModelOutput(f"{source.path}: no sentence fits the prompt budget")
+    numbered = [(n, strip_fence_markers(s.text)) for n, s in enumerate(shown, start=1)]
+    messages = [
+        Message("system", render("claims.system", outlet=source.name)),
+        Message(
+            "user",
+            render("claims.user", sentences=numbered, max_claims=max_claims, max_words=MAX_WORDS),
+        ),
+    ]
+
+    def validate(data: Any) -> list[Claim]:
+        return _claims_from_json(data, source, shown, max_claims)
+
+    claims, _ = complete_json(
+        model,
+        messages,
+        validate=validate,
+        max_tokens=_TOKENS_PER_CLAIM * max_claims + 20,
+        schema=claims_schema(len(shown), max_claims),
+    )
+    return claims
+
+
+def claims_schema(n_sentences: int, max_claims: int) -> dict[str, Any]:
+    """JSON schema of the claims answer; servers that support it constrain decoding with it."""
+    return {
+        "type": "object",
+        "properties": {
+            "claims": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": max_claims,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "sentences": {
+                            "type": "array",
+                            "minItems": 1,
+                            "maxItems": 3,
+                            "items": {"type": "integer", "minimum": 1, "maximum": n_sentences},
+                        },
+                        "text": {"type": "string"},
+                    },
+                    "required": ["sentences", "text"],
+                },
+            }
+        },
+        "required": ["claims"],
+    }
+
+
+def _claims_from_json(
+    data: Any, source: Source, shown: Sequence[Scored], max_claims: int
+) -> list[Claim]:
+    items = data.get("claims") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise ValueError('expected an object {"claims": [...]}')
+    claims: list[Claim] = []
+    for item in items[:max_claims]:
+        if not isinstance(item, dict):
+            continue
+        text = item.get("text")
+        numbers = item.get("sentences", item.get("sentence"))
+        if isinstance(numbers, int):
+            numbers = [numbers]
+        if not isinstance(text, str) or not text.strip() or not isinstance(numbers, list):
+            continue
+        cited = [shown[n - 1] for n in numbers if isinstance(n, int) and 1 <= n <= len(shown)]
+        if not cited:
+            continue
+        claims.append(
+            Claim(
+                source=source.id,
+                text=" ".join(text.split()),
+                sentences=tuple(dict.fromkeys(s.index for s in cited)),
+                method="llm",
+                salience=max(s.score for s in cited),
+            )
+        )
+    if not claims:
+        raise ValueError(
+            f'no usable claim: each needs "text" and "sentences" numbered 1 to {len(shown)}'
+        )
+    return claims
+
+
+def propose_groups(
+    model: ChatModel, claims: Sequence[Claim], names: dict[str, str]
+) -> list[list[int]] | None:
+    """Ask the model which claims state the same fact; None when its answer is unusable."""
+    if len(claims) < 2:
+        return None
+    numbered = [
+        (n, names.get(c.source, c.source), strip_fence_markers(c.text))
+        for n, c in enumerate(claims, start=1)
+    ]
+    messages = [
+        Message("system", render("merge.system")),
+        Message("user", render("merge.user", claims=numbered)),
+    ]
+
+    def validate(data: Any) -> list[list[int]]:
+        groups = data.get("groups") if isinstance(data, dict) else None
+        if not isinstance(groups, list):
+            raise ValueError('expected an object {"groups": [[numbers], ...]}')
+        out = [
+            [n - 1 for n in g if isinstance(n, int) and 1 <= n <= len(claims)]
+            for g in groups
+            if isinstance(g, list)
+        ]
+        return [g for g in out if g]
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "groups": {
+                "type": "array",
+                "items": {
+                    "type": "array",
+                    "items": {"type": "integer", "minimum": 1, "maximum": len(claims)},
+                },
+            }
+        },
+        "required": ["groups"],
+    }
+    try:
+        groups, _ = complete_json(
+            model, messages, validate=validate, max_tokens=8 * len(claims) + 20, schema=schema
+        )
+    except ModelError as exc:
+        log.warning("merge step fell back to similarity grouping: %s", exc)
+        return None
+    return groups

@@ -1,0 +1,75 @@
+from summarizer.dedupe import find_duplicates, jaccard, shingles, signatures
+from summarizer.types import Source
+
+
+def _source(sid: str, sentences: list[str]) -> Source:
+    return Source(
+        id=sid, name=sid, path=f"{sid}.txt", text=" ".join(sentences), sentences=tuple(sentences)
+    )
+
+
+def test_near_identical_passages_group_across_sources_keeping_every_carrier() -> None:
+    a = _source(
+        "wire",
+        [
+            "The central bank raised its main interest rate by half a point on Thursday.",
+            "Markets were calm.",
+        ],
+    )
+    b = _source(
+        "daily",
+        [
+            "Unrelated opening sentence about the weather in the north today.",
+            "The central bank raised its main interest rate by half a point on Thursday, "
+            "officials said.",
+        ],
+    )
+    c = _source(
+        "weekly", ["A completely different story about football results and the league table."]
+    )
+    groups = find_duplicates([a, b, c])
+    assert len(groups) == 1
+    assert groups[0].sources == ("wire", "daily")
+    assert [m.sentence for m in groups[0].members] == [0, 1]
+
+
+def test_duplicates_within_one_source_are_found() -> None:
+    s = _source(
+        "blog",
+        [
+            "Some training continues, such as a large joint exercise due to end on Sunday.",
+            "Officials gave no numbers for the units that left the region this week.",
+            "Some training continues, such as a large joint exercise due to end on Sunday.",
+        ],
+    )
+    groups = find_duplicates([s])
+    assert len(groups) == 1
+    assert [m.sentence for m in groups[0].members] == [0, 2]
+
+
+def test_short_and_dissimilar_sentences_are_not_grouped() -> None:
+    a = _source(
+        "a", ["They are not.", "The minister resigned after the vote on the budget failed."]
+    )
+    b = _source("b", ["They are not.", "The minister survived the vote on the budget comfortably."])
+    assert find_duplicates([a, b]) == []
+
+
+def test_minhash_estimates_jaccard() -> None:
+    x = shingles("one two three four five six seven eight nine ten eleven twelve")
+    y = shingles("one two three four five six seven eight nine ten eleven thirteen")
+    sig = signatures([x, y, frozenset()])
+    estimate = float((sig[0] == sig[1]).mean())
+    assert abs(estimate - jaccard(x, y)) < 0.25
+    assert (sig[2] == sig[2].max()).all()
+
+
+def test_many_copies_of_boilerplate_form_one_group() -> None:
+    boiler = "Subscribe to our newsletter for the latest updates on this developing story today."
+    sources = [
+        _source(f"s{i}", [boiler, f"Unique sentence number {i} about a distinct local event here."])
+        for i in range(300)
+    ]
+    groups = find_duplicates(sources)
+    assert len(groups) == 1
+    assert len(groups[0].members) == 300
