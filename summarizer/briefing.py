@@ -27,7 +27,7 @@ from summarizer.verify import Verifier
 
 log = logging.getLogger("summarizer.briefing")
 
-CLAIMS_PER_SOURCE = 4
+CLAIMS_PER_SOURCE = 6
 Progress = Callable[[str], None]
 
 
@@ -69,6 +69,7 @@ def llm_briefing(
     Raises the first model error when every source failed: nothing was produced by the model.
     """
     started = time.monotonic()
+    before = meter.snapshot()  # the meter may be shared by several briefings of one run
     scored = _by_source(score_sentences(corpus.sources))
     verifier = Verifier(corpus)
     notes: list[str] = []
@@ -77,7 +78,8 @@ def llm_briefing(
 
     def one(source_id: str) -> list[Claim]:
         source = corpus.source(source_id)
-        return [verifier.verify_claim(c) for c in source_claims(model, source, scored[source_id])]
+        claims = source_claims(model, source, scored[source_id])
+        return [checked for c in claims for checked in verifier.verify_claims(c)]
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = {s.id: pool.submit(one, s.id) for s in corpus.sources}
@@ -100,12 +102,12 @@ def llm_briefing(
     else:
         grouping = checked_groups(claims, groups)
     progress("merged claims")
-    usage = meter.snapshot()
+    after = meter.snapshot()
     usage = Usage(
-        llm_calls=usage.llm_calls,
-        prompt_tokens=usage.prompt_tokens,
-        completion_tokens=usage.completion_tokens,
-        cached_calls=usage.cached_calls,
+        llm_calls=after.llm_calls - before.llm_calls,
+        prompt_tokens=after.prompt_tokens - before.prompt_tokens,
+        completion_tokens=after.completion_tokens - before.completion_tokens,
+        cached_calls=after.cached_calls - before.cached_calls,
         seconds=round(time.monotonic() - started, 3),
     )
     return _assemble(

@@ -10,8 +10,9 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
-from summarizer import __version__, nightly, pipeline, render
+from summarizer import __version__, evalreport, evaluation, factcheck, nightly, pipeline, render
 from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS
 from summarizer.errors import SummarizerError, UsageError
 from summarizer.fsutil import atomic_write
@@ -69,6 +70,17 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"summarizer {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and details")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    # -v also works after the command name ("summarizer brief seeds/ -v").
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="log details"
+    )
+    original_add_parser = sub.add_parser
+
+    def add_parser(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        return original_add_parser(name, parents=[common], **kwargs)
+
+    sub.add_parser = add_parser  # type: ignore[method-assign]
 
     p = sub.add_parser(
         "prepare",
@@ -97,6 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_brief)
 
     _add_nightly_parser(sub)
+    _add_check_parser(sub)
+    _add_eval_parser(sub)
     return parser
 
 
@@ -264,6 +278,145 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fraction(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, got {text}")
+    return value
+
+
+def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "check",
+        help="check a summary's facts against its sources (no model needed)",
+        description="Check every claim of a summary (plain text, Markdown, or briefing JSON) "
+        "against the sources with the offline fact checker. A briefing's points are checked "
+        "against the sources they cite, by the ids prepare gives those sources, so a briefing "
+        "must be checked against the sources it was made from. --batch checks JSONL lines "
+        '{"id", "sources": [text, ...], "summary": text} and streams one result per line.',
+    )
+    p.add_argument("--sources", nargs="+", metavar="PATH", help="article files or folders")
+    p.add_argument("--summary", metavar="FILE", help="the summary to check; - for stdin")
+    p.add_argument("--batch", metavar="FILE.jsonl", help="check many summaries; - for stdin")
+    p.add_argument(
+        "--format",
+        choices=["text", "json", "jsonl"],
+        help="text or json for one summary (default text); jsonl for --batch (the default)",
+    )
+    p.add_argument(
+        "--fail-under",
+        type=_fraction,
+        metavar="X",
+        help="exit 1 when the share of supported claims (with --batch: of supported "
+        "summaries) is below X",
+    )
+    p.add_argument(
+        "--max-file-mb",
+        type=_positive_float,
+        default=20.0,
+        help="skip source files larger than this many MB (default: 20)",
+    )
+    p.add_argument(
+        "--judge",
+        action="store_true",
+        help="also ask a model (the model options below; default the embedded one) whether "
+        "the evidence supports each claim; reported next to the checker's verdict",
+    )
+    _add_model_args(p)
+    p.set_defaults(func=_cmd_check)
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    judge = _settings(args) if args.judge else None
+    if args.batch:
+        if args.sources or args.summary:
+            raise UsageError("--batch cannot be combined with --sources or --summary")
+        if args.format not in (None, "jsonl"):
+            raise UsageError("--batch writes jsonl")
+        verdicts: list[str] = []
+        with factcheck.batch_lines(args.batch, stdin=sys.stdin) as lines:
+            for result in factcheck.check_batch(lines, name=args.batch, judge=judge, warn=_warn):
+                print(factcheck.batch_json(result), flush=True)
+                verdicts.append(result.verdict)
+        share = verdicts.count("supported") / len(verdicts)
+        return 1 if args.fail_under is not None and share < args.fail_under else 0
+    if not args.sources or not args.summary:
+        raise UsageError("check needs --sources PATH... and --summary FILE (or --batch FILE)")
+    if args.format == "jsonl":
+        raise UsageError("--format jsonl is for --batch")
+    report = factcheck.check_files(
+        args.sources,
+        args.summary,
+        judge=judge,
+        max_bytes=int(args.max_file_mb * 1024 * 1024),
+        stdin=sys.stdin.buffer,
+        warn=_warn,
+    )
+    if args.format == "json":
+        _emit(factcheck.report_json(report) + "\n", None)
+    else:
+        _emit(factcheck.report_text(report), None)
+    return 1 if args.fail_under is not None and report.supported < args.fail_under else 0
+
+
+def _add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "eval",
+        help="brief the eval cases, measure the briefings, gate against the baseline",
+        description="Brief every eval case (evals/cases/) with the current prompts, measure the "
+        "briefing with the fact checker (unsupported points, citation accuracy, key-fact "
+        "coverage, detection of perturbed points, false alarms, tokens, seconds) and compare "
+        "with evals/baseline.json, recorded per engine and prompt version (a new prompt version "
+        "is compared with the engine's latest entry). Exits 1 on a regression beyond the "
+        "tolerances. Writes report.md and chart.html to the report folder. Run from the "
+        "repository root; SUMMARIZER_PROMPTS_DIR evaluates another prompts folder.",
+    )
+    p.add_argument("--engine", choices=["llm", "extractive"], default="llm")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument(
+        "--cases",
+        metavar="PATH",
+        default=str(evaluation.DEFAULT_CASES),
+        help=f"an eval case file or a folder of them (default: {evaluation.DEFAULT_CASES})",
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        default=str(evaluation.DEFAULT_BASELINE),
+        help=f"baseline metrics (default: {evaluation.DEFAULT_BASELINE})",
+    )
+    p.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="record these metrics as the baseline for the current prompt version and engine",
+    )
+    p.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="where report.md and chart.html go (default: reports/eval-<timestamp>/)",
+    )
+    _add_model_args(p)
+    p.set_defaults(func=_cmd_eval)
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    result = evaluation.run_eval(
+        args.cases,
+        engine=args.engine,
+        settings=_settings(args) if args.engine == "llm" else None,
+        baseline_path=args.baseline,
+        update_baseline=args.update_baseline,
+        progress=_progress(args.verbose),
+        warn=_warn,
+    )
+    folder = evalreport.write_report(result, args.report_dir)
+    if args.format == "json":
+        _emit(evalreport.eval_json(result, folder) + "\n", None)
+    else:
+        _emit(evalreport.eval_text(result, folder), None)
+    return 1 if result.failed else 0
+
+
 def _cmd_prepare(args: argparse.Namespace) -> int:
     corpus = pipeline.prepare(
         args.paths,
@@ -300,6 +453,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback only with -v
+        logging.getLogger("summarizer").debug("internal error", exc_info=True)
+        print(
+            f"summarizer: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+            file=sys.stderr,
+        )
+        return 1
     finally:
         logging.shutdown()
 

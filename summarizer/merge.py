@@ -16,10 +16,15 @@ from summarizer.salience import content_words
 from summarizer.types import Claim, Evidence, Point
 from summarizer.verify import Verifier
 
-SAME_FACT = 0.5  # overlap coefficient at which two claims from different sources say the same
-PLAUSIBLE_GROUP = 0.25  # a model-proposed group whose members share less than this is refused
-REDUNDANT = 0.6
+SAME_FACT = 0.45  # share of the longer claim's content words found in the other
+PLAUSIBLE_GROUP = 0.2  # a model-proposed group whose members share less than this is refused
+REDUNDANT = 0.45
 DEFAULT_MAX_POINTS = 12
+
+
+def same_fact(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Two claims state the same fact when most words of each are in the other."""
+    return overlap(a, b) >= SAME_FACT
 
 
 def similarity_groups(claims: Sequence[Claim]) -> list[list[int]]:
@@ -28,7 +33,7 @@ def similarity_groups(claims: Sequence[Claim]) -> list[list[int]]:
     forest = UnionFind(len(claims))
     for i in range(len(claims)):
         for j in range(i):
-            if claims[i].source != claims[j].source and overlap(words[i], words[j]) >= SAME_FACT:
+            if claims[i].source != claims[j].source and same_fact(words[i], words[j]):
                 forest.union(i, j)
     groups: dict[int, list[int]] = {}
     for i in range(len(claims)):
@@ -61,19 +66,22 @@ def merge(
     *,
     max_points: int = DEFAULT_MAX_POINTS,
 ) -> list[Point]:
-    """One verified point per group, corroborated by every supporting source, best first."""
+    """One verified point per group, corroborated by every supporting source, best first.
+
+    A group member whose evidence does not support the group's lead text is not lost: it
+    goes back in the queue as a group of its own.
+    """
     sources = [s.id for s in verifier.corpus.sources]
     candidates: list[tuple[float, Point]] = []
-    for group in groups:
-        members = [claims[i] for i in group]
+    queue = [[claims[i] for i in group] for group in groups]
+    while queue:
+        members = queue.pop(0)
         lead = max(members, key=lambda c: c.salience)
-        evidence = [_evidence(verifier, lead)] + [
-            _evidence(verifier, c) for c in members if c is not lead
-        ]
+        others = [c for c in members if c is not lead]
         point = Point(
             text=lead.text,
-            citations=tuple(dict.fromkeys(e.source for e in evidence)),
-            evidence=tuple(evidence),
+            citations=(lead.source,),
+            evidence=tuple(_evidence(verifier, c) for c in [lead, *others]),
             verified=False,
             method=lead.method,
             score=lead.salience,
@@ -81,6 +89,8 @@ def merge(
         checked = verifier.verify_point(point)
         if checked is None:
             continue
+        kept = set(checked.evidence)
+        queue.extend([c] for c in others if _evidence(verifier, c) not in kept)
         checked = verifier.corroborate(checked, sources)
         weight = lead.salience * (1.0 + 0.5 * (len(checked.citations) - 1))
         candidates.append((weight, checked))
@@ -93,15 +103,24 @@ def _evidence(verifier: Verifier, claim: Claim) -> Evidence:
 
 
 def _rank(candidates: list[tuple[float, Point]], max_points: int) -> list[Point]:
+    """Best first, without repeats; every outlet with a verified point gets at least one in."""
     candidates.sort(key=lambda pair: -pair[0])
-    kept: list[Point] = []
-    kept_words: list[frozenset[str]] = []
-    for weight, point in candidates:
+    chosen: list[tuple[float, Point]] = []
+    chosen_words: list[frozenset[str]] = []
+
+    def take(weight: float, point: Point) -> None:
         words = frozenset(content_words(point.text))
-        if any(overlap(words, w) >= REDUNDANT for w in kept_words):
-            continue
-        kept.append(replace(point, score=round(weight, 4)))
-        kept_words.append(words)
-        if len(kept) >= max_points:
-            break
-    return kept
+        if len(chosen) < max_points and all(overlap(words, w) < REDUNDANT for w in chosen_words):
+            chosen.append((weight, replace(point, score=round(weight, 4))))
+            chosen_words.append(words)
+
+    seen_sources: set[str] = set()
+    for weight, point in candidates:  # first pass: the best point of each outlet
+        if point.citations[0] not in seen_sources:
+            seen_sources.add(point.citations[0])
+            take(weight, point)
+    for weight, point in candidates:  # then the rest, by weight
+        if all(point is not p for _, p in chosen):
+            take(weight, point)
+    chosen.sort(key=lambda pair: -pair[0])
+    return [p for _, p in chosen]

@@ -8,6 +8,7 @@ JSONL file or JSON list count by their published date, or by the file's date if 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -398,23 +399,30 @@ def _compose(
     stories = cluster_sources(corpus.sources, options.threshold)
     progress(f"{len(corpus.sources)} articles for {day} in {len(stories)} stories")
     briefings: list[Briefing] = []
-    for n, story in enumerate(stories, start=1):
-        progress(f"story {n}/{len(stories)}: {len(story)} articles")
-        briefing = pipeline.brief_corpus(
-            sub_corpus(corpus, story),
-            engine=options.engine,
-            settings=settings,
-            max_points=options.max_points,
-            progress=progress,
+    with contextlib.ExitStack() as stack:
+        # One model (one embedded server, one deadline) for every story of the night.
+        session = (
+            stack.enter_context(pipeline.model_session(settings))
+            if options.engine == "llm"
+            else None
         )
-        checked = verified_only(briefing)
-        dropped = len(briefing.points) - len(checked.points)
-        if dropped:
-            log.info("story %d: dropped %d unverified points", n, dropped)
-        if checked.points:
-            briefings.append(checked)
-        else:
-            warn(f"story {n} ({briefing.title}): no verified point, left out")
+        for n, story in enumerate(stories, start=1):
+            progress(f"story {n}/{len(stories)}: {len(story)} articles")
+            briefing = pipeline.brief_corpus(
+                sub_corpus(corpus, story),
+                engine=options.engine,
+                session=session,
+                max_points=options.max_points,
+                progress=progress,
+            )
+            checked = verified_only(briefing)
+            dropped = len(briefing.points) - len(checked.points)
+            if dropped:
+                log.info("story %d: dropped %d unverified points", n, dropped)
+            if checked.points:
+                briefings.append(checked)
+            else:
+                warn(f"story {n} ({briefing.title}): no verified point, left out")
     if not briefings:
         raise SummarizerError(f"no verified points for {day}; nothing sent")
     # Most widely covered first; clustering order (largest first) breaks ties.

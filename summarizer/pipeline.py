@@ -6,14 +6,16 @@ brief:   prepare -> salience -> claims per source (model or extractive) -> verif
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import BinaryIO
 
 from summarizer.briefing import extractive_briefing, llm_briefing
 from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS, prepare_corpus
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
-from summarizer.llm import UsageMeter
+from summarizer.llm import ChatModel, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS
 from summarizer.models import open_model
 from summarizer.settings import Settings, resolve_settings
@@ -58,25 +60,47 @@ def brief(
     )
 
 
+@dataclass(frozen=True)
+class ModelSession:
+    """An open model for one run: several briefings (e.g. the nightly stories) share it."""
+
+    model: ChatModel
+    meter: UsageMeter
+    concurrency: int
+
+
+@contextlib.contextmanager
+def model_session(settings: Settings | None = None) -> Iterator[ModelSession]:
+    """Open the configured model (starting the embedded server if none) for the run."""
+    settings = settings or resolve_settings({})
+    meter = UsageMeter()
+    with open_model(settings, prompt_version=prompt_version(), meter=meter) as model:
+        yield ModelSession(model=model, meter=meter, concurrency=settings.concurrency)
+
+
 def brief_corpus(
     corpus: Corpus,
     *,
     engine: Engine = "llm",
     settings: Settings | None = None,
+    session: ModelSession | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
     progress: Callable[[str], None] = log.info,
 ) -> Briefing:
+    """Brief a prepared corpus; pass ``session`` to reuse an open model across briefings."""
     if engine == "extractive":
         return extractive_briefing(corpus, max_points=max_points, progress=progress)
-    settings = settings or resolve_settings({})
-    meter = UsageMeter()
-    with open_model(settings, prompt_version=prompt_version(), meter=meter) as model:
-        progress(f"model {model.name} at {model.endpoint}")
-        return llm_briefing(
-            corpus,
-            model,
-            meter,
-            concurrency=settings.concurrency,
-            max_points=max_points,
-            progress=progress,
-        )
+    if session is None:
+        with model_session(settings) as opened:
+            return brief_corpus(
+                corpus, engine=engine, session=opened, max_points=max_points, progress=progress
+            )
+    progress(f"model {session.model.name} at {session.model.endpoint}")
+    return llm_briefing(
+        corpus,
+        session.model,
+        session.meter,
+        concurrency=session.concurrency,
+        max_points=max_points,
+        progress=progress,
+    )

@@ -98,9 +98,7 @@ def _score(
         (source_df[w] / n_sources) * math.log(1 + n_sources / source_df[w]) for w in unique
     ) / math.sqrt(len(unique))
     position = 1.0 / (1.0 + index / 4.0) + (0.1 if index < total / 3 else 0.0)
-    informative = 0.15 * bool(_NUMBER.search(sentence)) + 0.05 * min(
-        len(_NAME.findall(sentence)), 3
-    )
+    informative = 0.4 * bool(_NUMBER.search(sentence)) + 0.05 * min(len(_NAME.findall(sentence)), 3)
     n_words = len(sentence.split())
     shape = 1.0
     if n_words < 8:

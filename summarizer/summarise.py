@@ -6,13 +6,20 @@ untrusted data. The answer is validated JSON; numbers are mapped back to the sou
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 from collections.abc import Sequence
 from typing import Any
 
-from summarizer.errors import ContextLengthExceeded, InvalidModelOutput, ModelError
+from summarizer.errors import (
+    ContextLengthExceeded,
+    InvalidModelOutput,
+    ModelError,
+    TruncatedOutput,
+)
 from summarizer.llm import ChatModel, Message, complete_json
-from summarizer.salience import Scored
+from summarizer.salience import Scored, content_words
 from summarizer.templating import render, strip_fence_markers
 from summarizer.tokens import count_many
 from summarizer.types import Claim, Source
@@ -20,9 +27,10 @@ from summarizer.types import Claim, Source
 log = logging.getLogger("summarizer.summarise")
 
 DEFAULT_SOURCE_BUDGET = 450  # tokens of article sentences per source in the prompt
-MAX_CLAIMS = 4
+MAX_CLAIMS = 3
 MAX_WORDS = 30
-_TOKENS_PER_CLAIM = 70
+MIN_CONTENT_WORDS = 3
+_TOKENS_PER_CLAIM = 60
 
 
 def pick_sentences(scored: Sequence[Scored], budget: int) -> list[Scored]:
@@ -70,21 +78,54 @@ def _ask_claims(
         Message("system", render("claims.system", outlet=source.name)),
         Message(
             "user",
-            render("claims.user", sentences=numbered, max_claims=max_claims, max_words=MAX_WORDS),
+            render(
+                "claims.user",
+                outlet=source.name,
+                sentences=numbered,
+                max_claims=max_claims,
+                max_words=MAX_WORDS,
+            ),
         ),
     ]
 
     def validate(data: Any) -> list[Claim]:
         return _claims_from_json(data, source, shown, max_claims)
 
-    claims, _ = complete_json(
-        model,
-        messages,
-        validate=validate,
-        max_tokens=_TOKENS_PER_CLAIM * max_claims + 20,
-        schema=claims_schema(len(shown), max_claims),
-    )
+    try:
+        claims, _ = complete_json(
+            model,
+            messages,
+            validate=validate,
+            max_tokens=_TOKENS_PER_CLAIM * max_claims + 20,
+            schema=claims_schema(len(shown), max_claims),
+        )
+    except TruncatedOutput as exc:
+        # Not a silent success: the cut-off claim is lost, and only the complete claims
+        # before the cut are kept (they are verified like any other).
+        salvaged = salvage_claims(exc.partial)
+        if not salvaged:
+            raise
+        log.warning(
+            "%s: answer cut off at max_tokens; kept %d complete claims", source.id, len(salvaged)
+        )
+        claims = validate({"claims": salvaged})
     return claims
+
+
+_CLAIM_OBJECT = re.compile(r"\{[^{}]*\}")
+
+
+def salvage_claims(partial: str) -> list[dict[str, Any]]:
+    """The complete ``{...}`` claim objects of a JSON answer that was cut off."""
+    found: list[dict[str, Any]] = []
+    for match in _CLAIM_OBJECT.finditer(partial):
+        try:
+            item = json.loads(match.group(0))
+        except ValueError:
+            continue
+        if isinstance(item, dict) and "text" in item:
+            found.append(item)
+    return found
 
 
 def claims_schema(n_sentences: int, max_claims: int) -> dict[str, Any]:
@@ -94,7 +135,7 @@ def claims_schema(n_sentences: int, max_claims: int) -> dict[str, Any]:
         "properties": {
             "claims": {
                 "type": "array",
-                "minItems": 1,
+                "minItems": min(2, max_claims),
                 "maxItems": max_claims,
                 "items": {
                     "type": "object",
@@ -102,7 +143,7 @@ def claims_schema(n_sentences: int, max_claims: int) -> dict[str, Any]:
                         "sentences": {
                             "type": "array",
                             "minItems": 1,
-                            "maxItems": 3,
+                            "maxItems": 2,
                             "items": {"type": "integer", "minimum": 1, "maximum": n_sentences},
                         },
                         "text": {"type": "string"},
@@ -129,8 +170,10 @@ def _claims_from_json(
         numbers = item.get("sentences", item.get("sentence"))
         if isinstance(numbers, int):
             numbers = [numbers]
-        if not isinstance(text, str) or not text.strip() or not isinstance(numbers, list):
+        if not isinstance(text, str) or not isinstance(numbers, list):
             continue
+        if len(content_words(text)) < MIN_CONTENT_WORDS:
+            continue  # "2", "<claim>", a bare name: not a statement of fact
         cited = [shown[n - 1] for n in numbers if isinstance(n, int) and 1 <= n <= len(shown)]
         if not cited:
             continue

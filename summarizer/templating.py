@@ -3,24 +3,50 @@
 Untrusted article text only ever enters as template variables, inside a fence whose markers
 cannot occur in the data (they carry a random-looking tag derived from the prompt version).
 The prompt version is a hash of every template file and is recorded in every output.
+``SUMMARIZER_PROMPTS_DIR`` replaces the shipped templates with another folder (to evaluate a
+prompt change without editing the package); the version then hashes that folder.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 from functools import lru_cache
 from importlib import resources
+from importlib.abc import Traversable
+from pathlib import Path
 from typing import Any
 
 import jinja2
 
+from summarizer.errors import UsageError
+
 _PACKAGE = "summarizer.prompts"
+PROMPTS_DIR_ENV = "SUMMARIZER_PROMPTS_DIR"
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
+def prompts_dir() -> Traversable:
+    """The folder templates are read from: ``$SUMMARIZER_PROMPTS_DIR`` or the shipped prompts."""
+    override = os.environ.get(PROMPTS_DIR_ENV)
+    if not override:
+        return resources.files(_PACKAGE)
+    folder = Path(override).expanduser()
+    if not folder.is_dir():
+        raise UsageError(f"{PROMPTS_DIR_ENV}={override} is not a folder of prompt templates")
+    return folder
+
+
+def clear_caches() -> None:
+    """Forget loaded templates and versions (for tests that edit templates in place)."""
+    _environment.cache_clear()
+    _version_of.cache_clear()
+
+
+@lru_cache(maxsize=8)
+def _environment(folder: str) -> jinja2.Environment:
+    root = prompts_dir()
     return jinja2.Environment(
-        loader=jinja2.FunctionLoader(_load),
+        loader=jinja2.FunctionLoader(lambda name: _load(root, name)),
         undefined=jinja2.StrictUndefined,
         autoescape=False,  # prompts are plain text; HTML rendering has its own environment
         keep_trailing_newline=False,
@@ -28,22 +54,27 @@ def _environment() -> jinja2.Environment:
     )
 
 
-def _load(name: str) -> str:
-    return resources.files(_PACKAGE).joinpath(name).read_text(encoding="utf-8")
+def _load(root: Traversable, name: str) -> str:
+    return root.joinpath(name).read_text(encoding="utf-8")
 
 
 def template_names() -> list[str]:
-    return sorted(p.name for p in resources.files(_PACKAGE).iterdir() if p.name.endswith(".j2"))
+    return sorted(p.name for p in prompts_dir().iterdir() if p.name.endswith(".j2"))
 
 
-@lru_cache(maxsize=1)
 def prompt_version() -> str:
     """Short hash over all template names and contents: changes whenever a prompt changes."""
+    return _version_of(str(prompts_dir()))
+
+
+@lru_cache(maxsize=8)
+def _version_of(folder: str) -> str:
+    root = prompts_dir()
     digest = hashlib.sha256()
     for name in template_names():
         digest.update(name.encode())
         digest.update(b"\0")
-        digest.update(_load(name).encode())
+        digest.update(_load(root, name).encode())
         digest.update(b"\0")
     return digest.hexdigest()[:12]
 
@@ -56,7 +87,7 @@ def fence() -> tuple[str, str]:
 def render(name: str, **variables: Any) -> str:
     """Render ``prompts/<name>.j2`` with StrictUndefined; fence markers are always provided."""
     fence_open, fence_close = fence()
-    template = _environment().get_template(f"{name}.j2")
+    template = _environment(str(prompts_dir())).get_template(f"{name}.j2")
     return template.render(fence_open=fence_open, fence_close=fence_close, **variables).strip()
 
 

@@ -9,14 +9,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from summarizer.checker import Checker, ClaimResult
+from summarizer.checker import DEFAULT_THRESHOLD, Checker, ClaimResult
+from summarizer.segment import split_sentences
 from summarizer.types import Claim, Corpus, Evidence, Point
+
+# The checker's own threshold is calibrated for balanced accuracy; text presented as fact in a
+# briefing must clear a higher bar (precision first: a dropped point costs less than a false one).
+PRESENT_THRESHOLD = 0.8
 
 
 class Verifier:
     """Checks text against a corpus; one instance per briefing (the index is built once)."""
 
-    def __init__(self, corpus: Corpus) -> None:
+    def __init__(self, corpus: Corpus, *, threshold: float = PRESENT_THRESHOLD) -> None:
+        self.threshold = threshold
+        # Another outlet corroborates a verified point at the checker's calibrated threshold.
+        self.corroboration_threshold = DEFAULT_THRESHOLD
         self.corpus = corpus
         self._sentences = {s.id: s.sentences for s in corpus.sources}
         self._checker = Checker(self._sentences)
@@ -31,7 +39,10 @@ class Verifier:
         if _same(text, sentence):
             return True
         result = self.check(text, source)
-        return result.verdict == "supported" and self.sentence_index(source, result) == index
+        return self.accepts(result) and self.sentence_index(source, result) == index
+
+    def accepts(self, result: ClaimResult) -> bool:
+        return result.verdict == "supported" and result.score >= self.threshold
 
     def sentence_index(self, source: str, result: ClaimResult) -> int | None:
         """The index of the source sentence that best carries the checker's evidence window."""
@@ -44,6 +55,22 @@ class Verifier:
         claim_words = set(result.text.lower().split())
         return max(inside, key=lambda i: len(claim_words & set(sentences[i].lower().split())))
 
+    def verify_claims(self, claim: Claim) -> list[Claim]:
+        """Verify each sentence of a claim on its own; keep the supported ones.
+
+        Small models run true and invented statements together in one "claim"; the true ones
+        survive, each re-cited to its own evidence. If none does, the claim's evidence is quoted.
+        """
+        parts = split_sentences(claim.text)
+        if len(parts) <= 1:
+            return [self.verify_claim(claim)]
+        kept = [
+            checked
+            for part in parts
+            if (checked := self.verify_claim(replace(claim, text=part))).method != "quoted"
+        ]
+        return kept or [self.verify_claim(claim)]
+
     def verify_claim(self, claim: Claim) -> Claim:
         """Return the claim verified, re-cited, or replaced by its best evidence sentence."""
         sentences = self._sentences[claim.source]
@@ -53,7 +80,7 @@ class Verifier:
                 return replace(claim, sentences=(i,))
         result = self.check(claim.text, claim.source)
         best = self.sentence_index(claim.source, result)
-        if result.verdict == "supported" and best is not None:
+        if self.accepts(result) and best is not None:
             return replace(claim, sentences=(best,))
         # Unsupported: fall back to the evidence, quoted verbatim.
         fallback = cited[0] if cited else best
@@ -76,14 +103,14 @@ class Verifier:
         return replace(point, citations=tuple(citations), evidence=tuple(evidence))
 
     def verify_point(self, point: Point) -> Point | None:
-        """Keep only citations whose evidence supports the text; None if none is left."""
-        kept = [
-            ev
-            for ev in point.evidence
-            if _same(point.text, ev.quote) or self._supports(point.text, ev)
-        ]
-        if not kept:
+        """Check the lead evidence strictly and the corroborating evidence at the checker's
+        calibrated threshold; None when the lead evidence does not hold."""
+        lead, *others = point.evidence
+        if not (_same(point.text, lead.quote) or self._supports(point.text, lead, self.threshold)):
             return None
+        kept = [lead] + [
+            ev for ev in others if self._supports(point.text, ev, self.corroboration_threshold)
+        ]
         return replace(
             point,
             citations=tuple(dict.fromkeys(ev.source for ev in kept)),
@@ -91,9 +118,13 @@ class Verifier:
             verified=True,
         )
 
-    def _supports(self, text: str, evidence: Evidence) -> bool:
+    def _supports(self, text: str, evidence: Evidence, threshold: float) -> bool:
         result = self.check(text, evidence.source)
-        return result.verdict == "supported" and evidence.quote in result.evidence
+        return (
+            result.verdict == "supported"
+            and result.score >= threshold
+            and evidence.quote in result.evidence
+        )
 
 
 def _same(a: str, b: str) -> bool:

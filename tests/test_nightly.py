@@ -172,13 +172,13 @@ def run_record(state: Path, day: str = DAY) -> dict[str, Any] | None:
 def html_part(msg: EmailMessage) -> str:
     part = msg.get_body(preferencelist=("html",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 def text_part(msg: EmailMessage) -> str:
     part = msg.get_body(preferencelist=("plain",))
     assert part is not None
-    return str(part.get_content())  # type: ignore[attr-defined]
+    return str(part.get_content())
 
 
 class Tags(HTMLParser):
@@ -296,6 +296,17 @@ def test_smtp_down_fails_then_next_run_sends(
         assert main(args) == 0
     assert len(box.envelopes) == 1
     assert run_record(state)["status"] == "sent"  # type: ignore[index]
+
+
+def test_starttls_refused_by_the_server_is_a_clean_failure(
+    seeds_inbox: Path, tmp_path: Path, smtp: Mailbox, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "state"
+    assert main(nightly_args(seeds_inbox, state, *smtp_args(smtp), "--starttls")) == 1
+    err = capsys.readouterr().err
+    assert "failed at STARTTLS" in err and err.count("\n") == 1
+    assert smtp.envelopes == []  # never falls back to plain text
+    assert run_record(state)["status"] == "failed"  # type: ignore[index]
 
 
 # --- outbox, dry run, lock -------------------------------------------------------------------

@@ -39,6 +39,10 @@ class ClaimResult:
     reasons: tuple[str, ...]
 
 
+# A claim needs something to check: "2", "<claim>" or "Russia." are not statements of fact.
+MIN_CONTENT_WORDS = 2
+
+
 class Checker:
     """Checks claims against a fixed set of sources (source id -> sentences)."""
 
@@ -58,6 +62,9 @@ class Checker:
                 reason = f"unknown source id(s): {', '.join(unknown)}"
                 return ClaimResult(claim, "unsupported", 0.0, "", None, (reason,))
         analysis = analyse(claim, self.index.known)
+        if len(analysis.content) < MIN_CONTENT_WORDS:
+            reason = "the claim has too few content words to check"
+            return ClaimResult(claim, "unsupported", 0.0, "", None, (reason,))
         judged = [
             (judge(analysis, self.index.features(w), self.index.idf), w)
             for w in self.index.best_windows(analysis, WINDOWS_PER_CLAIM, restrict_to)
