@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from summarizer.errors import TruncatedOutput
 from summarizer.llm import ChatModel, Completion, Message
 
 log = logging.getLogger("summarizer.cache")
@@ -158,17 +159,44 @@ class CachedChatModel:
         }
         key = cache_key(self.inner.name, self.prompt_version, params, messages)
         hit = _decode(self.cache.get(key))
+        if hit is not None and hit.finish_reason == "length":
+            raise _replayed_truncation(hit, self.inner.endpoint)
         if hit is not None:
             return hit
-        completion = self.inner.complete(
-            messages,
-            max_tokens=max_tokens,
-            temperature=temperature,
-            json_mode=json_mode,
-            schema=schema,
-        )
+        try:
+            completion = self.inner.complete(
+                messages,
+                max_tokens=max_tokens,
+                temperature=temperature,
+                json_mode=json_mode,
+                schema=schema,
+            )
+        except TruncatedOutput as exc:
+            # A truncated answer is a finished call too: keep it, so a rerun does not pay for
+            # it again; it is replayed as the same TruncatedOutput.
+            self.cache.put(key, _encode(_truncated_completion(exc, self.inner.name)))
+            raise
         self.cache.put(key, _encode(completion))
         return completion
+
+
+def _truncated_completion(exc: TruncatedOutput, model: str) -> Completion:
+    return Completion(
+        text=exc.partial,
+        prompt_tokens=exc.prompt_tokens,
+        completion_tokens=exc.completion_tokens,
+        finish_reason="length",
+        model=model,
+    )
+
+
+def _replayed_truncation(hit: Completion, endpoint: str) -> TruncatedOutput:
+    return TruncatedOutput(
+        f"{endpoint}: answer from {hit.model} was cut off (cached)",
+        endpoint=endpoint,
+        partial=hit.text,
+        cached=True,
+    )
 
 
 def _encode(c: Completion) -> str:

@@ -61,11 +61,13 @@ class TruncatedOutput(ModelError):
         partial: str = "",
         prompt_tokens: int = 0,
         completion_tokens: int = 0,
+        cached: bool = False,
     ) -> None:
         super().__init__(message, endpoint=endpoint)
         self.partial = partial
         self.prompt_tokens = prompt_tokens
         self.completion_tokens = completion_tokens
+        self.cached = cached  # replayed from the response cache, not asked again
 
 
 class InvalidModelOutput(ModelError):

@@ -285,7 +285,7 @@ def _check_perturbations(
     for p in points:
         citations.setdefault(p.text, p.citations)
     variants = perturb_all(
-        list(citations),
+        sorted(citations),  # the same points give the same variants, in any order
         seed=PERTURBATION_SEED,
         kinds=PERTURBATION_KINDS,
         people=people,

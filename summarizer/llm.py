@@ -608,6 +608,7 @@ class MeteredChatModel:
                 prompt_tokens=exc.prompt_tokens,
                 completion_tokens=exc.completion_tokens,
                 seconds=time.monotonic() - started,
+                cached=exc.cached,
             )
             raise
         except (ModelError, DeadlineExceeded):

@@ -14,6 +14,7 @@ from typing import Any
 
 from summarizer.errors import (
     ContextLengthExceeded,
+    DeadlineExceeded,
     InvalidModelOutput,
     ModelError,
     TruncatedOutput,
@@ -102,13 +103,13 @@ def _ask_claims(
     except TruncatedOutput as exc:
         # Not a silent success: the cut-off claim is lost, and only the complete claims
         # before the cut are kept (they are verified like any other).
-        salvaged = salvage_claims(exc.partial)
-        if not salvaged:
-            raise
+        try:
+            claims = validate({"claims": salvage_claims(exc.partial)})
+        except ValueError:
+            raise exc from None
         log.warning(
-            "%s: answer cut off at max_tokens; kept %d complete claims", source.id, len(salvaged)
+            "%s: answer cut off at max_tokens; kept %d complete claims", source.id, len(claims)
         )
-        claims = validate({"claims": salvaged})
     return claims
 
 
@@ -236,7 +237,8 @@ def propose_groups(
         groups, _ = complete_json(
             model, messages, validate=validate, max_tokens=8 * len(claims) + 20, schema=schema
         )
-    except ModelError as exc:
+    except (ModelError, DeadlineExceeded) as exc:
+        # Past the deadline the claims already made are kept: similarity grouping needs no model.
         log.warning("merge step fell back to similarity grouping: %s", exc)
         return None
     return groups

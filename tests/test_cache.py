@@ -70,15 +70,23 @@ def test_cache_survives_reopening(stub: StubServer, tmp_path: Path) -> None:
     assert len(stub.chat_requests) == 1
 
 
-def test_truncated_answers_are_not_cached(stub: StubServer, tmp_path: Path) -> None:
+def test_truncated_answers_are_cached_and_replayed_as_truncated(
+    stub: StubServer, tmp_path: Path
+) -> None:
+    """A cut-off answer is a finished call: a rerun replays it instead of paying again,
+    and it is still reported as truncated (never a silent success)."""
     stub.enqueue(truncated("cut"), reply("whole"))
+    meter = UsageMeter()
     with ResponseCache(tmp_path / "c.sqlite3") as cache:
-        model = CachedChatModel(make_model(stub), cache, "p1")
-        with pytest.raises(TruncatedOutput):
+        model = MeteredChatModel(CachedChatModel(make_model(stub), cache, "p1"), meter)
+        with pytest.raises(TruncatedOutput) as first:
             model.complete(ASK, max_tokens=5)
-        assert model.complete(ASK, max_tokens=5).text == "whole"
-        assert model.complete(ASK, max_tokens=5).cached
-    assert len(stub.chat_requests) == 2
+        with pytest.raises(TruncatedOutput) as again:
+            model.complete(ASK, max_tokens=5)
+    assert first.value.partial == again.value.partial == "cut"
+    assert not first.value.cached and again.value.cached
+    assert len(stub.chat_requests) == 1
+    assert meter.snapshot().cached_calls == 1
 
 
 def test_corrupt_cache_file_is_skipped_with_a_warning(

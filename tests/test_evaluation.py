@@ -183,7 +183,7 @@ def test_update_baseline_records_per_engine_and_prompt_version(
     recorded = json.loads(baseline.read_text())
     version = templating.prompt_version()
     assert list(recorded) == ["extractive"] and list(recorded["extractive"]) == [version]
-    # A worse recorded... no: a better recorded baseline makes the same briefing a regression.
+    # Against a better recorded baseline, the same briefing is a regression.
     recorded["extractive"][version]["key_fact_coverage"] = 1.01
     baseline.write_text(json.dumps(recorded))
     code, out, _ = run(capsys, *args)
@@ -223,9 +223,7 @@ def stub_model(body: dict[str, Any]) -> Any:
     shown = _NUMBERED.findall(_fenced(user))[:4]
     rng = random.Random(0)
     speculate = "speculate" in user
-    claims = [
-        {"sentences": [int(n)], "text": _worse(s, rng) if speculate else s} for n, s in shown
-    ]
+    claims = [{"sentences": [int(n)], "text": _worse(s, rng) if speculate else s} for n, s in shown]
     return reply(json.dumps({"claims": claims}), prompt_tokens=300, completion_tokens=80)
 
 
@@ -251,7 +249,7 @@ def test_prompt_change_gate(
 
     # A deliberately worse claims template, in a copy of the prompts folder.
     worse = tmp_path / "prompts"
-    shutil.copytree(templating.prompts_dir(), worse)  # type: ignore[arg-type]
+    shutil.copytree(Path(str(templating.prompts_dir())), worse)
     template = worse / "claims.user.j2"
     template.write_text(template.read_text() + "\n" + WORSE_INSTRUCTION + "\n")
     monkeypatch.setenv(templating.PROMPTS_DIR_ENV, str(worse))

@@ -329,7 +329,11 @@ def test_judge_in_batch_mode_and_invalid_answers(
     batch = tmp_path / "batch.jsonl"
     batch.write_text(
         json.dumps(
-            {"id": 1, "sources": ["NATO met in Brussels on Wednesday."], "summary": "NATO met in Brussels."}
+            {
+                "id": 1,
+                "sources": ["NATO met in Brussels on Wednesday."],
+                "summary": "NATO met in Brussels.",
+            }
         )
         + "\n"
     )
