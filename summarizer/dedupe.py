@@ -12,13 +12,15 @@ import re
 import zlib
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 
 import numpy as np
 
 from summarizer.types import DuplicateGroup, DuplicateMember, Source
 
-NUM_PERM = 64
-BANDS = 16  # 16 bands x 4 rows: candidate threshold ~ (1/16) ** (1/4) = 0.5
+NUM_PERM = 32
+BANDS = 16  # 16 bands x 2 rows: candidate threshold ~ (1/16) ** (1/2) = 0.25, well below the
+# Jaccard threshold, so few true pairs are missed; every candidate is confirmed exactly.
 THRESHOLD = 0.6  # Jaccard similarity of word 3-gram shingles that counts as near-identical
 MIN_WORDS = 6  # shorter sentences ("They are not.") repeat by chance, not by copying
 # Multiply-shift hashing (Dietzfelbinger): h(x) = (a*x + b) mod 2**64 >> 32 with odd a is a
@@ -32,10 +34,19 @@ _BLOCK = 200_000  # shingles per NumPy block, bounds memory on huge corpora
 
 
 def shingles(text: str) -> frozenset[int]:
-    """Hashed word 3-grams of the normalised text (stable across processes: CRC32)."""
-    words = _WORD.findall(text.lower())
-    grams = words if len(words) < 3 else [" ".join(words[i : i + 3]) for i in range(len(words) - 2)]
-    return frozenset(zlib.crc32(g.encode()) for g in grams)
+    """Hashed word 3-grams of the normalised text (stable across processes: CRC32 per word)."""
+    hashes = [_word_hash(w) for w in _WORD.findall(text.lower())]
+    if len(hashes) < 3:
+        return frozenset(hashes)
+    return frozenset(
+        (a * 0x9E3779B1 + b * 0x85EBCA77 + c) & 0xFFFFFFFF
+        for a, b, c in zip(hashes, hashes[1:], hashes[2:], strict=False)
+    )
+
+
+@lru_cache(maxsize=1 << 17)
+def _word_hash(word: str) -> int:
+    return zlib.crc32(word.encode())
 
 
 def signatures(sets: Sequence[frozenset[int]]) -> np.ndarray:
