@@ -16,10 +16,10 @@ from datetime import UTC, datetime
 
 from summarizer.disagree import find_disagreements
 from summarizer.errors import DeadlineExceeded, ModelError
-from summarizer.extractive import extractive_claims
+from summarizer.extractive import REDUNDANCY, extractive_claims, overlap
 from summarizer.llm import ChatModel, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS, checked_groups, merge, similarity_groups
-from summarizer.salience import STOPWORDS, Scored, score_sentences
+from summarizer.salience import STOPWORDS, Scored, content_words, score_sentences
 from summarizer.summarise import propose_groups, source_claims
 from summarizer.templating import prompt_version
 from summarizer.types import Briefing, Claim, Corpus, Engine, SourceRef, Usage
@@ -79,7 +79,8 @@ def llm_briefing(
     def one(source_id: str) -> list[Claim]:
         source = corpus.source(source_id)
         claims = source_claims(model, source, scored[source_id])
-        return [checked for c in claims for checked in verifier.verify_claims(c)]
+        checked = [v for c in claims for v in verifier.verify_claims(c)]
+        return backfill(checked, extractive_claims(scored[source_id], CLAIMS_PER_SOURCE))
 
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
         futures = {s.id: pool.submit(one, s.id) for s in corpus.sources}
@@ -95,12 +96,7 @@ def llm_briefing(
     if failures and len(failures) == len(corpus.sources):
         raise failures[0]
     names = {s.id: s.name for s in corpus.sources}
-    groups = propose_groups(model, claims, names)
-    if groups is None:
-        notes.append("merge: model grouping unusable; merged by similarity")
-        grouping = similarity_groups(claims)
-    else:
-        grouping = checked_groups(claims, groups)
+    grouping = _group(model, claims, names, notes)
     progress("merged claims")
     after = meter.snapshot()
     usage = Usage(
@@ -122,6 +118,53 @@ def llm_briefing(
         max_points=max_points,
         verifier=verifier,
     )
+
+
+def _group(
+    model: ChatModel, claims: Sequence[Claim], names: dict[str, str], notes: list[str]
+) -> list[list[int]]:
+    """Groups of claims stating the same fact.
+
+    The model is asked to group only the claims it wrote (extracts are grouped by similarity,
+    which needs no tokens); each group it proposes is sanity-checked, and when its answer is
+    unusable everything is grouped by similarity.
+    """
+    written = [i for i, c in enumerate(claims) if c.method == "llm"]
+    grouped: list[list[int]] = []
+    if len({claims[i].source for i in written}) > 1:
+        subset = [claims[i] for i in written]
+        proposed = propose_groups(model, subset, names)
+        if proposed is None:
+            notes.append("merge: model grouping unusable; merged by similarity")
+        else:
+            grouped = [
+                [written[j] for j in group]
+                for group in checked_groups(subset, proposed)
+                if len(group) > 1
+            ]
+    taken = {i for group in grouped for i in group}
+    rest = [i for i in range(len(claims)) if i not in taken]
+    by_similarity = similarity_groups([claims[i] for i in rest])
+    return grouped + [[rest[j] for j in group] for group in by_similarity]
+
+
+def backfill(model_claims: list[Claim], extracted: list[Claim]) -> list[Claim]:
+    """Top up a source's verified model claims with its most salient extracts.
+
+    A small model often covers one or two facts of an article; the extracts it did not cover
+    (by content words) fill the source's share, labelled "extractive", so the briefing's
+    coverage does not hinge on the model's recall. Model claims come first.
+    """
+    covered = [frozenset(content_words(c.text)) for c in model_claims]
+    out = list(model_claims)
+    for claim in extracted:
+        if len(out) >= max(CLAIMS_PER_SOURCE, len(model_claims)):
+            break
+        words = frozenset(content_words(claim.text))
+        if all(overlap(words, c) < REDUNDANCY for c in covered):
+            out.append(claim)
+            covered.append(words)
+    return out
 
 
 def _by_source(scored: Sequence[Scored]) -> dict[str, list[Scored]]:

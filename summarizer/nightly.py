@@ -15,7 +15,6 @@ import email.policy
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
@@ -44,7 +43,12 @@ from summarizer.email_render import (
 from summarizer.errors import InputError, SummarizerError, UsageError
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
 from summarizer.merge import DEFAULT_MAX_POINTS
-from summarizer.settings import CONFIG_ENV_VAR, Settings, default_config_path
+from summarizer.settings import (
+    CONFIG_ENV_VAR,
+    Settings,
+    default_config_path,
+    read_config_file,
+)
 from summarizer.state import StateStore, archive_day, nightly_lock
 from summarizer.types import Briefing, Corpus, Engine, RawDocument, Source
 
@@ -205,13 +209,7 @@ def _config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
 
 def load_nightly_config(path: Path) -> dict[str, Any]:
     """The ``[nightly]`` table of a TOML config file; other keys belong to other commands."""
-    try:
-        with path.open("rb") as fh:
-            data = tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"bad config file {path}: {exc}") from None
-    except OSError as exc:
-        raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+    data = read_config_file(path)
     table = data.get(CONFIG_TABLE, {})
     if not isinstance(table, dict):
         raise UsageError(f"config file {path}: [{CONFIG_TABLE}] must be a table")

@@ -177,15 +177,20 @@ _PARSERS: Mapping[str, Callable[[str, Any], Any]] = {
 assert set(_PARSERS) == {f.name for f in fields(Settings)}
 
 
-def load_config(path: Path) -> dict[str, Any]:
-    """Read the TOML config file's settings; tables (other sections) are left to their owners."""
+def read_config_file(path: Path) -> dict[str, Any]:
+    """The whole TOML config file; a bad or unreadable file is a UsageError naming it."""
     try:
         with path.open("rb") as fh:
-            data = tomllib.load(fh)
+            return tomllib.load(fh)
     except tomllib.TOMLDecodeError as exc:
         raise UsageError(f"bad config file {path}: {exc}") from None
     except OSError as exc:
         raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
+
+
+def load_config(path: Path) -> dict[str, Any]:
+    """Read the TOML config file's settings; tables (other sections) are left to their owners."""
+    data = read_config_file(path)
     if "api_key" in data:
         raise UsageError(
             f"config file {path} sets api_key; API keys come from the environment "

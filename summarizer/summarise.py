@@ -27,7 +27,7 @@ from summarizer.types import Claim, Source
 
 log = logging.getLogger("summarizer.summarise")
 
-DEFAULT_SOURCE_BUDGET = 450  # tokens of article sentences per source in the prompt
+DEFAULT_SOURCE_BUDGET = 320  # tokens of article sentences per source in the prompt
 MAX_CLAIMS = 3
 MAX_WORDS = 30
 MIN_CONTENT_WORDS = 3
