@@ -80,20 +80,31 @@ def _fill(out: np.ndarray, sets: Sequence[frozenset[int]], start: int, stop: int
 def find_duplicates(sources: Sequence[Source]) -> list[DuplicateGroup]:
     """Groups of near-identical sentences, across and within sources, in document order."""
     members: list[DuplicateMember] = []
+    # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
+    # copy repeats verbatim, and MinHash need only see each distinct sentence once.
+    first_of: dict[str, int] = {}
+    copy_of: list[int] = []  # member -> index of its distinct sentence
     sets: list[frozenset[int]] = []
     for source in sources:
         for i, sentence in enumerate(source.sentences):
-            if len(_WORD.findall(sentence)) >= MIN_WORDS:
-                members.append(DuplicateMember(source=source.id, text=sentence, sentence=i))
+            words = _WORD.findall(sentence.lower())
+            if len(words) < MIN_WORDS:
+                continue
+            members.append(DuplicateMember(source=source.id, text=sentence, sentence=i))
+            key = " ".join(words)
+            if key not in first_of:
+                first_of[key] = len(sets)
                 sets.append(shingles(sentence))
+            copy_of.append(first_of[key])
     if len(members) < 2:
         return []
-    forest = UnionFind(len(members))
-    for bucket in _candidate_buckets(signatures(sets)):
-        _link_bucket(bucket, sets, forest)
+    forest = UnionFind(len(sets))
+    if len(sets) > 1:
+        for bucket in _candidate_buckets(signatures(sets)):
+            _link_bucket(bucket, sets, forest)
     groups: dict[int, list[int]] = defaultdict(list)
     for i in range(len(members)):
-        groups[forest.find(i)].append(i)
+        groups[forest.find(copy_of[i])].append(i)
     linked = sorted((idx for idx in groups.values() if len(idx) > 1), key=lambda idx: idx[0])
     result = [DuplicateGroup(members=tuple(members[i] for i in idx)) for idx in linked]
     # Most widely carried first; document order breaks ties (the sort is stable).
