@@ -37,7 +37,9 @@ def ours(base_url: str, model_name: str) -> dict[str, Any]:
     corpus = pipeline.prepare([str(SEEDS)], warn=lambda _: None)
     prepared = time.perf_counter()
     meter = UsageMeter()
-    client = OpenAIChatModel(base_url=base_url, model=model_name, json_mode=True, timeout=120)
+    client = OpenAIChatModel(
+        base_url=base_url, model=model_name, json_mode=True, json_schema=True, timeout=120
+    )
     briefing = llm_briefing(corpus, MeteredChatModel(client, meter), meter, concurrency=1)
     done = time.perf_counter()
     return {
@@ -96,9 +98,11 @@ def langchain_map_reduce(base_url: str, model_name: str) -> dict[str, Any]:
         api_key="sk-no-key-required",
         model=model_name,
         temperature=0,
-        max_tokens=MAX_TOKENS,
+        # langchain-openai sends "max_completion_tokens", which llama.cpp ignores (the model
+        # would then write until its context is full); send the classic field it honours.
+        extra_body={"max_tokens": MAX_TOKENS},
         max_retries=0,
-        timeout=120,
+        timeout=600,
     )
     started = time.perf_counter()
     splitter = RecursiveCharacterTextSplitter(chunk_size=6000, chunk_overlap=0)
@@ -109,7 +113,10 @@ def langchain_map_reduce(base_url: str, model_name: str) -> dict[str, Any]:
         ]
     )
     chain = load_summarize_chain(llm, chain_type="map_reduce")
-    result = chain.invoke({"input_documents": docs}, config={"callbacks": [usage]})
+    # llama.cpp serves one request at a time; both pipelines run their calls in sequence.
+    result = chain.invoke(
+        {"input_documents": docs}, config={"callbacks": [usage], "max_concurrency": 1}
+    )
     seconds = time.perf_counter() - started
     return {
         "llm_calls": usage.calls,

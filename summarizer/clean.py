@@ -639,6 +639,8 @@ def _is_summary_request(text: str) -> bool:
 _MODEL_MARKUP = re.compile(
     r"!\[[^\]\n]*\]\([^)\n]*\)|<img\b[^>]*>|\[[^\]\n]*\]\(\s*https?://[^)\s]*\?[^)\s]*\)"
     r"|<\|\w+\|>|\[/?INST\]|<</?SYS>>|```|<{3}[^<>]*>{3}"
+    # One half of a fence like the prompts' own ("<<<UNTRUSTED-1A2B", "UNTRUSTED-1A2B>>>").
+    r"|<{3}[\w-]*|(?<![\w-])[\w-]*>{3}"
     r"|</\s*[\w-]*(?:article|document|data|untrusted|context|input|instructions?)[\w-]*\s*>"
     r"|\bEND\s+OF\s+(?:THE\s+)?(?:UNTRUSTED|EXTERNAL)\s+\w+",
     re.IGNORECASE,
@@ -672,7 +674,7 @@ def _mentions_summary(low: str) -> bool:
 
 
 def _mentions_markup(low: str) -> bool:
-    return _mentions(low, ("<", "`", "](", "inst]", "end of"))
+    return _mentions(low, ("<", "`", "](", "inst]", "end of", ">>>"))
 
 
 # Each detector: a cheap test on the lowercased text, then the test that decides.
@@ -686,7 +688,7 @@ _MODEL_DETECTORS: _Detectors = (
 _MODEL_FOLLOW_UP = re.compile(
     r"(?:Include|Add|Insert|Append|Embed|Mention|Say|State|Write|Respond|Reply|Output|Print|Tell"
     r"|Begin|Start|End|Put|Place|Do\s+not|Don't|Don’t|Never|Always|Make\s+sure|Remember|Instead"
-    r"|Also|Then|Finally|Only)\b"
+    r"|Also|Then|Finally|Only|You\s+(?:are|must|will|should)\s+(?:now|only|always|never))\b"
 )
 
 

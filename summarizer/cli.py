@@ -437,6 +437,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
+    if args.verbose:  # basicConfig does nothing if a handler exists (OPENAI_LOG makes one)
+        logging.getLogger().setLevel(logging.DEBUG)
     # HTTP libraries log request URLs (which may carry credentials) and wire chatter.
     for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from summarizer.types import Source
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+|\d[\d,.]*")
+# Letters of any script (not only A-Z), so an article in Russian or Greek has content words too.
+_WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])+|\d[\d,.]*")
 _NUMBER = re.compile(r"\d")
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
 STOPWORDS = frozenset(

@@ -34,18 +34,19 @@ _NUMBERED = re.compile(r"^(\d+)\. (.*)$", re.MULTILINE)
 
 # --- articles --------------------------------------------------------------------------------
 
-_PLACES = ["Northport", "Riverside", "Eastbrook", "Hillcrest", "Lakeview", "Stonebridge"]
+_PLACES = [
+    "Northport", "Riverside", "Eastbrook", "Hillcrest", "Lakeview", "Stonebridge", "Ashford",
+    "Millbrook", "Oakdale", "Westmere", "Kingsford", "Fairhaven", "Greystone", "Elmwood",
+    "Brookfield", "Marlow", "Thornbury", "Coldwater", "Redcliff", "Summerfield",
+]  # fmt: skip
 _ACTORS = [
-    "The mayor",
-    "The city council",
-    "The transport minister",
-    "A union spokesperson",
-    "The fire service",
-    "The regional governor",
-    "Local business owners",
-    "The health authority",
-]
-_VERBS = ["said", "confirmed", "warned", "announced", "reported", "insisted"]
+    "The mayor", "The city council", "The transport minister", "A union spokesperson",
+    "The fire service", "The regional governor", "Local business owners", "The health authority",
+    "The coast guard", "A hospital director", "The water company", "Police", "The army",
+    "An insurance broker", "The school board", "A meteorologist", "The red cross",
+    "Farmers' leaders", "The opposition leader", "The environment agency",
+]  # fmt: skip
+_VERBS = ["said", "confirmed", "warned", "announced", "reported", "insisted", "estimated"]
 _FACTS = [
     "the {place} bridge would stay closed for {n} days while engineers inspect its supports",
     "{n} families were moved to temporary shelters after the river rose overnight",
@@ -59,6 +60,24 @@ _FACTS = [
     "volunteers filled {n} thousand sandbags at the {place} sports centre",
     "the river in {place} peaked at {n} metres above its normal level",
     "an inquiry into the failure of the {place} pumping station would report in {n} months",
+    "{n} cattle drowned on farms along the valley south of {place}",
+    "the railway line through {place} was washed away over a stretch of {n} kilometres",
+    "drinking water in {place} must be boiled for at least {n} more days",
+    "a landslide buried {n} cars on the hillside road above {place}",
+    "the government released an emergency fund of {n} million for rebuilding {place}",
+    "{n} soldiers were sent to reinforce the levees protecting {place}",
+    "the hospital in {place} moved {n} patients to higher floors as a precaution",
+    "looters were arrested in {n} abandoned shops in central {place}",
+    "rainfall in {place} reached {n} millimetres in a single afternoon",
+    "a ferry service will replace the collapsed {place} crossing for {n} weeks",
+    "the harvest around {place} was ruined on roughly {n} hectares of wheat",
+    "mobile networks failed for {n} hours across the {place} area",
+    "the forecast promised dry weather in {place} for the next {n} days",
+    "tourism operators in {place} cancelled {n} bookings for the summer",
+    "a dam upstream of {place} was inspected by {n} engineers overnight",
+    "residents of {place} complained that warnings came {n} hours too late",
+    "a petition demanding better defences for {place} gathered {n} thousand signatures",
+    "the cleanup of {place} could take {n} months and thousands of workers",
 ]
 
 
@@ -128,11 +147,12 @@ class Call:
 
     @property
     def system(self) -> str:
-        return str(self.body["messages"][0]["content"])
+        return "\n".join(m["content"] for m in self.body["messages"] if m["role"] == "system")
 
     @property
     def user(self) -> str:
-        return str(self.body["messages"][1]["content"])
+        """The first user message: the one that carries the data."""
+        return str(next(m["content"] for m in self.body["messages"] if m["role"] == "user"))
 
     def mentions(self, text: str) -> bool:
         """Whether ``text`` is one of the numbered lines (a claims prompt about that sentence)."""
@@ -150,16 +170,20 @@ def fenced(prompt: str) -> str:
 
 
 def classify(body: Any) -> tuple[Kind, tuple[tuple[int, str], ...]]:
+    """Which prompt this is, from the fenced data alone (prompt wording changes; data does not).
+
+    Claims prompts number an article's sentences; merge prompts number "(Outlet) claim" lines.
+    """
     messages = body.get("messages") if isinstance(body, dict) else None
-    if not messages or len(messages) < 2:
+    users = [m for m in messages or () if m.get("role") == "user"]
+    if not users:
         return "other", ()
-    system, user = str(messages[0]["content"]), str(messages[1]["content"])
-    lines = tuple((int(n), text) for n, text in _NUMBERED.findall(fenced(user)))
-    if "key facts" in system:
-        return "claims", lines
-    if "merging claims" in system:
+    lines = tuple((int(n), text) for n, text in _NUMBERED.findall(fenced(str(users[0]["content"]))))
+    if not lines:
+        return "other", ()
+    if all(text.startswith("(") for _, text in lines):
         return "merge", lines
-    return "other", lines
+    return "claims", lines
 
 
 Fault = Callable[[Call], "Behaviour | str | None"]

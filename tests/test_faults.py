@@ -94,10 +94,15 @@ def first_time(behaviour: Behaviour) -> NewsModel:
 
 
 def assert_all_llm(briefing: dict[str, Any]) -> None:
+    """A healthy run: no notes, and every source's model claims made it into the points.
+
+    (The llm engine tops a source's model claims up with extracts, so extractive points are
+    normal too; what matters is that each source leads at least one model point.)"""
     assert briefing["notes"] == []
     assert {s["name"] for s in briefing["sources"]} == set(OUTLETS)
-    assert briefing["points"] and all(p["method"] == "llm" for p in briefing["points"])
-    assert {p["citations"][0] for p in briefing["points"]} == {s["id"] for s in briefing["sources"]}
+    methods = {(p["citations"][0], p["method"]) for p in briefing["points"]}
+    assert {m for _, m in methods} <= {"llm", "extractive"}
+    assert {s for s, m in methods if m == "llm"} == {s["id"] for s in briefing["sources"]}
 
 
 def assert_bravo_fell_back(briefing: dict[str, Any], cause: str) -> None:
@@ -105,9 +110,8 @@ def assert_bravo_fell_back(briefing: dict[str, Any], cause: str) -> None:
     (note,) = [n for n in briefing["notes"] if not n.startswith("merge:")]
     assert note.startswith("Bravo News: model step failed") and cause in note, note
     methods = {(p["citations"][0], p["method"]) for p in briefing["points"]}
-    assert ("bravo-news", "extractive") in methods
     assert {m for s, m in methods if s == "bravo-news"} == {"extractive"}
-    assert {m for s, m in methods if s != "bravo-news"} == {"llm"}
+    assert {s for s, m in methods if m == "llm"} == {"alpha-times", "charlie-daily"}
 
 
 # --- rate limits ------------------------------------------------------------------------------
@@ -123,6 +127,14 @@ def test_rate_limit_with_retry_after_is_honoured(run: Run) -> None:
             first = next(c for c in model.calls if c.body == call.body and c.nth == 0)
             assert call.at - first.at >= 1.0  # waited the server's Retry-After
     assert {c.nth for c in model.calls} == {0, 1}
+
+
+def test_retry_after_beyond_the_deadline_is_not_waited_for(run: Run) -> None:
+    model = NewsModel(lambda call: rate_limited(retry_after=120) if about_bravo(call) else None)
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--deadline", "30") == 0
+    assert len(model.claims_calls_about(BRAVO)) == 1  # no retry: it could not finish in time
+    assert_bravo_fell_back(run.briefing, "too little to retry")
 
 
 def test_rate_limit_without_retry_after_backs_off_and_retries(run: Run) -> None:
@@ -160,7 +172,9 @@ def test_invalid_json_body_is_retried(run: Run) -> None:
 
 
 def test_unusable_answer_is_asked_again_once_then_falls_back(run: Run) -> None:
-    model = NewsModel(lambda call: "Sure! Here are the facts you asked for." if about_bravo(call) else None)
+    model = NewsModel(
+        lambda call: "Sure! Here are the facts you asked for." if about_bravo(call) else None
+    )
     with StubServer(model) as stub:
         assert run(stub.base_url) == 0
     asked = model.claims_calls_about(BRAVO)
@@ -223,10 +237,13 @@ def test_deadline_with_nothing_finished_exits_1(run: Run) -> None:
 
 
 def test_truncated_answer_keeps_its_complete_claims_and_is_not_retried(run: Run) -> None:
+    kept_text: list[str] = []
+
     def cut(call: Call) -> Behaviour | None:
         if not about_bravo(call):
             return None
         n, text = call.sentences[0]
+        kept_text.append(text)
         partial = json.dumps({"claims": [{"sentences": [n], "text": text}]})[:-2]
         return truncated(partial + ', {"sentences": [2], "text": "The gover')
 
@@ -237,7 +254,8 @@ def test_truncated_answer_keeps_its_complete_claims_and_is_not_retried(run: Run)
     briefing = run.briefing
     assert briefing["notes"] == []
     bravo = [p for p in briefing["points"] if p["citations"][0] == "bravo-news"]
-    assert [p["method"] for p in bravo] == ["llm"]  # the one complete claim, verified
+    kept = [p for p in bravo if p["method"] == "llm"]  # the one complete claim, verified
+    assert len(kept) == 1 and kept[0]["text"] == kept_text[0]
     assert not any("The gover" in p["text"] for p in briefing["points"])
 
 
@@ -249,32 +267,34 @@ def test_truncated_answer_without_a_complete_claim_falls_back(run: Run) -> None:
     assert_bravo_fell_back(run.briefing, "cut off at max_tokens")
 
 
-def test_context_length_error_shrinks_the_input_instead_of_retrying(
-    run: Run, news: Path
-) -> None:
+def test_context_length_error_shrinks_the_input_instead_of_retrying(run: Run, news: Path) -> None:
     long_bravo = article_sentences("Bravo News", 1, 40)
     (news / "bravo-news-1.md").write_text(
         "---\nsource: Bravo News\n---\n" + "\n\n".join(long_bravo) + "\n", encoding="utf-8"
     )
 
+    first: list[int] = []  # the size of the first prompt; "the model" takes half of it
+
     def too_long(call: Call) -> Behaviour | None:
-        mine = call.kind == "claims" and any(call.mentions(s) for s in long_bravo)
-        return context_length_exceeded() if mine and len(call.sentences) > 12 else None
+        if not (call.kind == "claims" and any(call.mentions(s) for s in long_bravo)):
+            return None
+        first.append(len(call.sentences)) if not first else None
+        return context_length_exceeded() if len(call.sentences) > first[0] // 2 else None
 
     model = NewsModel(too_long)
     with StubServer(model) as stub:
         assert run(stub.base_url) == 0
     asked = model.claims_calls_about(long_bravo)
     assert len(asked) >= 2
-    refused, *smaller = asked
-    assert len(refused.sentences) > 12
+    refused = asked[0]
+    assert len(refused.sentences) >= 6
     assert sum(c.body == refused.body for c in model.calls) == 1  # never sent as-is again
     sizes = [len(c.sentences) for c in asked]
     assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == len(sizes)
-    assert len(smaller[-1].sentences) <= 12
+    assert sizes[-1] <= sizes[0] // 2  # the prompt that fitted
     assert run.briefing["notes"] == []
     bravo = [p for p in run.briefing["points"] if p["citations"][0] == "bravo-news"]
-    assert bravo and {p["method"] for p in bravo} == {"llm"}
+    assert "llm" in {p["method"] for p in bravo}
 
 
 # --- the endpoint down for good ---------------------------------------------------------------

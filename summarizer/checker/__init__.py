@@ -10,13 +10,14 @@ windows, and numbers, dates, entities, negation, quotes, speakers and roles are 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from summarizer.checker.claims import split_claims
 from summarizer.checker.evidence import EvidenceIndex
-from summarizer.checker.features import analyse
+from summarizer.checker.features import Analysis, analyse
 from summarizer.checker.score import judge
 from summarizer.segment import split_sentences
 
@@ -41,6 +42,7 @@ class ClaimResult:
 
 # A claim needs something to check: "2", "<claim>" or "Russia." are not statements of fact.
 MIN_CONTENT_WORDS = 2
+_ROUNDING = 1e-4  # judge() rounds scores to 4 decimals
 
 
 class Checker:
@@ -53,6 +55,11 @@ class Checker:
             raise ValueError(f"threshold must be in [0, 1], got {threshold}")
         self.threshold = threshold
         self.index = EvidenceIndex(sources)
+        # Corroboration checks one claim against every source: analyse it once.
+        self._analyse = lru_cache(maxsize=256)(self._analyse_claim)
+
+    def _analyse_claim(self, claim: str) -> Analysis:
+        return analyse(claim, self.index.known)
 
     def check(self, claim: str, *, restrict_to: Collection[str] | None = None) -> ClaimResult:
         """Judge one claim; ``restrict_to`` limits the evidence to these source ids."""
@@ -61,7 +68,7 @@ class Checker:
             if unknown:
                 reason = f"unknown source id(s): {', '.join(unknown)}"
                 return ClaimResult(claim, "unsupported", 0.0, "", None, (reason,))
-        analysis = analyse(claim, self.index.known)
+        analysis = self._analyse(claim)
         if len(analysis.content) < MIN_CONTENT_WORDS:
             reason = "the claim has too few content words to check"
             return ClaimResult(claim, "unsupported", 0.0, "", None, (reason,))
@@ -107,6 +114,26 @@ class Checker:
             evidence_source=window.source,
             reasons=reasons,
         )
+
+    def could_support(self, claim: str, sources: Iterable[str]) -> list[str]:
+        """The ``sources`` that ``check(claim, restrict_to={source})`` could call supported.
+
+        A window's score never exceeds its recall (the IDF-weighted share of the claim's content
+        words it holds), and no window holds a word its source lacks; a source whose words fall
+        short of the threshold is skipped without retrieving or judging any window.
+        """
+        analysis = self._analyse(claim)
+        idf = self.index.idf
+        total = sum(idf(w) for w in analysis.content)
+        if total == 0:
+            return list(sources)
+        return [
+            source
+            for source in sources
+            if sum(idf(w) for w in analysis.content & self.index.source_content(source)) / total
+            + _ROUNDING
+            >= self.threshold
+        ]
 
     def check_all(
         self, claims: Sequence[str], *, restrict_to: Collection[str] | None = None

@@ -138,6 +138,7 @@ class EvidenceIndex:
         self._unseen_idf = 1.0 + math.log(n + 1)
         self._idf = {w: 1.0 + math.log((n + 1) / (len(p) + 1)) for w, p in postings.items()}
         self._cache: dict[tuple[int, int], WindowFeatures] = {}
+        self._source_content: dict[str, frozenset[str]] = {}
 
     # --- lookups -----------------------------------------------------------------------------
 
@@ -147,6 +148,16 @@ class EvidenceIndex:
 
     def __len__(self) -> int:
         return len(self._texts)
+
+    def source_content(self, source_id: str) -> frozenset[str]:
+        """Every content word of one source: no window of it holds a word outside this set."""
+        cached = self._source_content.get(source_id)
+        if cached is None:
+            first, count = self._first[source_id], self._count[source_id]
+            parts = self._analyses[first : first + count]
+            cached = frozenset().union(*(a.content for a in parts))
+            self._source_content[source_id] = cached
+        return cached
 
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._unseen_idf)
