@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from summarizer.checker.entities import entity_name, key_of
 from summarizer.disagree import find_disagreements
 from summarizer.errors import DeadlineExceeded, ModelError
 from summarizer.extractive import REDUNDANCY, extractive_claims, overlap
@@ -207,19 +208,29 @@ def _assemble(
     )
 
 
+def _display(word: str) -> str:
+    """A country or bloc by its name ("Russian", "Moscow" -> "Russia"), other names as written."""
+    key = key_of(word)
+    return entity_name(key) if key.startswith("#") else word
+
+
 def _title(corpus: Corpus) -> str:
+    """The sources' own title if they agree, else the names most outlets mention."""
     titles = [s.title for s in corpus.sources if s.title]
     if titles:
         return Counter(titles).most_common(1)[0][0]
-    names: Counter[str] = Counter()
+    outlets: Counter[str] = Counter()  # in how many sources a name appears
+    mentions: Counter[str] = Counter()  # how often, to break ties
     for source in corpus.sources:
-        names.update(
-            {
-                w
-                for w in source.text.split()
-                if w[:1].isupper() and w.isalpha() and len(w) > 3 and w.lower() not in STOPWORDS
-            }
-        )
-    top = [w for w, n in names.most_common(8) if n > 1][:3]
+        found = [
+            _display(w)
+            for sentence in source.sentences
+            for w in sentence.split()[1:]  # a sentence's first word is capitalised anyway
+            if w[:1].isupper() and w.isalpha() and len(w) > 3 and w.lower() not in STOPWORDS
+        ]
+        outlets.update(set(found))
+        mentions.update(found)
+    ranked = sorted(outlets, key=lambda w: (-outlets[w], -mentions[w], w))
+    top = [w for w in ranked if outlets[w] > 1][:3]
     subject = ", ".join(top) if top else "the news"
     return f"Briefing: {subject} ({len(corpus.sources)} sources)"

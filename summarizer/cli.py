@@ -435,7 +435,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s %(message)s",
+        # Without -v a warning reads like the CLI's own; with -v, timestamps and logger names.
+        format="%(asctime)s %(name)s %(levelname)s %(message)s"
+        if args.verbose
+        else "summarizer: %(levelname)s: %(message)s",
     )
     if args.verbose:  # basicConfig does nothing if a handler exists (OPENAI_LOG makes one)
         logging.getLogger().setLevel(logging.DEBUG)
