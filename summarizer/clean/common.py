@@ -1,0 +1,219 @@
+"""What every cleaning rule shares: the reasons text is dropped, the per-document state, and
+helpers that split sentences, spot abbreviations and cut or drop text while recording it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from summarizer.types import Removed
+
+# Why a piece of text was dropped: short and stable, as they show in every output.
+UNDERSCORE = "underscore used as apostrophe"
+TIMESTAMP = "relative timestamp"
+METADATA = "metadata prefix"
+SOURCE_LINE = "source attribution line"
+CHROME = "comment form / site chrome"
+RELATED = "related-stories block"
+SEO = "seo spam"
+CAPTION = "photo caption / credit"
+FOREIGN = "foreign-language boilerplate"
+HEADING = "section heading"
+MODEL = "instructions aimed at a model"
+MARKUP = "html markup"
+REASONS = (
+    UNDERSCORE,
+    TIMESTAMP,
+    METADATA,
+    SOURCE_LINE,
+    CHROME,
+    RELATED,
+    SEO,
+    CAPTION,
+    FOREIGN,
+    HEADING,
+    MODEL,
+    MARKUP,
+)
+
+
+@dataclass
+class State:
+    """What the rules found while cleaning one document."""
+
+    removed: list[Removed] = field(default_factory=list)
+    published: str | None = None
+    outlet: str | None = None
+
+    def drop(self, text: str, reason: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.removed.append(Removed(text, reason))
+
+
+# A rule takes the document as lines (before line repair) or paragraphs (after), returns what it
+# keeps and records what it dropped. Python's `re` scans alternations slowly, so rules look for
+# cheap substring hints before they run their big patterns.
+Rule = Callable[[list[str], State], list[str]]
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+TITLE_ABBR = _words(
+    "mr mrs ms dr gen sen rep gov lt col sgt capt cmdr adm prof rev maj pres supt det insp hon"
+)
+_MONTH_ABBR = _words("jan feb mar apr jun jul aug sep sept oct nov dec")
+_OTHER_ABBR = _words("no vol approx est inc corp co ltd vs etc jr sr st ft mt")
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.")
+BARE_ABBR = re.compile(r"(?:[A-Z]\.){2,4}|(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\.")
+_CLOSERS = "\"'”’»)]*"
+
+# Read by the metadata dates and by line repair ("Wednesday, Feb." + "16, 2022.").
+MONTH_NUMBER = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january",
+            "feb february",
+            "mar march",
+            "apr april",
+            "may",
+            "jun june",
+            "jul july",
+            "aug august",
+            "sep sept september",
+            "oct october",
+            "nov november",
+            "dec december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+
+# Stripped to count the Latin letters in a heading or a paragraph.
+NOT_LATIN_LETTER = re.compile("[^A-Za-z\u00c0-\u024f]+")
+
+
+def mentions(low: str, hints: Iterable[str]) -> bool:
+    return any(hint in low for hint in hints)
+
+
+def word_count(text: str) -> int:
+    return text.count(" ") + 1
+
+
+def last_word(text: str) -> str:
+    cut = text.rfind(" ")
+    return text[cut + 1 :].lstrip("(\"“‘'[")
+
+
+def ends_with_abbreviation(text: str) -> bool:
+    """True if the full stop ending ``text`` belongs to an abbreviation like "Feb." or "U.S."."""
+    word = last_word(text)
+    if not word.endswith("."):
+        return False
+    stem = word[:-1].lower()
+    return (
+        stem in TITLE_ABBR
+        or stem in _MONTH_ABBR
+        or stem in _OTHER_ABBR
+        or _INITIALISM.fullmatch(word) is not None
+    )
+
+
+def ends_sentence(text: str) -> bool:
+    stripped = text.rstrip().rstrip(_CLOSERS)
+    if not stripped or stripped[-1] not in ".!?…:;":
+        return False
+    return stripped[-1] != "." or not ends_with_abbreviation(stripped)
+
+
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[^\sa-z])")
+
+
+def sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into sentences; joining them with single spaces gives it back."""
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY.finditer(paragraph):
+        if paragraph[m.start()] == "." and ends_with_abbreviation(paragraph[start : m.start() + 1]):
+            continue
+        out.append(paragraph[start : m.end()].strip())
+        start = m.end()
+    out.append(paragraph[start:].strip())
+    return [s for s in out if s]
+
+
+def drop_sentences(
+    paragraphs: list[str], state: State, reason: str, is_junk: Callable[[str], bool]
+) -> list[str]:
+    """Drop the sentences ``is_junk`` flags, keeping the rest of each paragraph."""
+    out: list[str] = []
+    for paragraph in paragraphs:
+        if is_junk(paragraph):
+            kept = []
+            for sentence in sentences(paragraph):
+                if is_junk(sentence):
+                    state.drop(sentence, reason)
+                else:
+                    kept.append(sentence)
+            paragraph = " ".join(kept)
+        if paragraph:
+            out.append(paragraph)
+    return out
+
+
+def drop_matching(
+    items: list[str], state: State, reason: str, is_junk: Callable[[str], bool]
+) -> list[str]:
+    kept: list[str] = []
+    for item in items:
+        stripped = item.strip()
+        if stripped and is_junk(stripped):
+            state.drop(stripped, reason)
+        else:
+            kept.append(item)
+    return kept
+
+
+def _cut(text: str, start: int, end: int) -> str:
+    """Cut ``text[start:end]`` out of a sentence and close the gap."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    if not before or not after:
+        return before or after
+    if after[0] in ",.;:!?)]”’":
+        return before + after
+    return f"{before} {after}"
+
+
+def cut_all(
+    paragraph: str,
+    pattern: re.Pattern[str],
+    state: State,
+    hint: str = "",
+    reason: str = SEO,
+    word_start: bool = True,
+) -> str:
+    """Cut every match (or its one matching group) out of the paragraph.
+
+    By default only matches that start a word count: the patterns begin with a literal rather than
+    a word boundary, because `re` finds literals fast.
+    """
+    if hint not in paragraph:
+        return paragraph
+    at = 0
+    while m := pattern.search(paragraph, at):
+        start, end = m.span(m.lastindex or 0)
+        before = paragraph[start - 1] if start and word_start else " "
+        if before.isalnum() or before in "-_":
+            at = start + 1
+            continue
+        state.drop(paragraph[start:end], reason)
+        paragraph = _cut(paragraph, start, end)
+        at = 0
+    return paragraph
