@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from summarizer.errors import TruncatedOutput
-from summarizer.llm import ChatModel, Completion, Message
+from summarizer.llm import ChatModel, Completion, Message, WrappedChatModel
 
 log = logging.getLogger("summarizer.cache")
 
@@ -120,25 +120,17 @@ def open_cache(path: Path) -> ResponseCache | None:
         return None
 
 
-class CachedChatModel:
+class CachedChatModel(WrappedChatModel):
     """A ChatModel that answers repeated calls from a ResponseCache.
 
     A hit returns the stored Completion with ``cached=True``; a miss calls ``inner`` and stores
-    the answer immediately. Failed and truncated calls raise before anything is stored.
+    the answer immediately. Failed calls store nothing; a truncated answer is stored and replayed as truncated.
     """
 
     def __init__(self, inner: ChatModel, cache: ResponseCache, prompt_version: str) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.cache = cache
         self.prompt_version = prompt_version
-
-    @property
-    def name(self) -> str:
-        return self.inner.name
-
-    @property
-    def endpoint(self) -> str:
-        return self.inner.endpoint
 
     def complete(
         self,

@@ -570,12 +570,11 @@ class UsageMeter:
             return self._usage
 
 
-class MeteredChatModel:
-    """Wraps any ChatModel so every call is recorded in a UsageMeter."""
+class WrappedChatModel:
+    """Base of the layers around a ChatModel (cache, meter): same name, same endpoint."""
 
-    def __init__(self, inner: ChatModel, meter: UsageMeter) -> None:
+    def __init__(self, inner: ChatModel) -> None:
         self.inner = inner
-        self.meter = meter
 
     @property
     def name(self) -> str:
@@ -584,6 +583,14 @@ class MeteredChatModel:
     @property
     def endpoint(self) -> str:
         return self.inner.endpoint
+
+
+class MeteredChatModel(WrappedChatModel):
+    """Wraps any ChatModel so every call is recorded in a UsageMeter."""
+
+    def __init__(self, inner: ChatModel, meter: UsageMeter) -> None:
+        super().__init__(inner)
+        self.meter = meter
 
     def complete(
         self,

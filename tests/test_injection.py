@@ -16,10 +16,10 @@ import datetime as dt
 import json
 import re
 from dataclasses import replace
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from htmltags import Tags
 from newsdesk import Call, NewsModel, fenced
 from stubserver import StubServer
 
@@ -153,16 +153,6 @@ def assert_no_payload(text: str, where: str) -> None:
     low = text.lower()
     for payload in PAYLOADS:
         assert payload.lower() not in low, f"{payload!r} reached the {where}"
-
-
-class Tags(HTMLParser):
-    def __init__(self, html: str) -> None:
-        super().__init__(convert_charrefs=True)
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.feed(html)
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags.append((tag, dict(attrs)))
 
 
 def assert_safe_email(briefings: list[Briefing]) -> str:
