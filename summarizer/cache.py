@@ -124,7 +124,8 @@ class CachedChatModel(WrappedChatModel):
     """A ChatModel that answers repeated calls from a ResponseCache.
 
     A hit returns the stored Completion with ``cached=True``; a miss calls ``inner`` and stores
-    the answer immediately. Failed calls store nothing; a truncated answer is stored and replayed as truncated.
+    the answer immediately. Failed calls store nothing; a truncated answer is stored and
+    replayed as truncated.
     """
 
     def __init__(self, inner: ChatModel, cache: ResponseCache, prompt_version: str) -> None:
