@@ -21,9 +21,8 @@ from summarizer.extractive import REDUNDANCY, extractive_claims, overlap
 from summarizer.llm import ChatModel, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS, checked_groups, merge, similarity_groups
 from summarizer.salience import STOPWORDS, Scored, content_words, score_sentences
-from summarizer.summarise import DEFAULT_SOURCE_BUDGET, propose_groups, source_claims
+from summarizer.summarise import propose_groups, source_claims
 from summarizer.templating import prompt_version
-from summarizer.tokens import allocate_budget, count_many
 from summarizer.types import Briefing, Claim, Corpus, Engine, SourceRef, Usage
 from summarizer.verify import Verifier
 
@@ -78,16 +77,9 @@ def llm_briefing(
     failures: list[ModelError | DeadlineExceeded] = []
     claims: list[Claim] = []
 
-    # Every source gets its share of the prompt budget; a short one leaves its unused share to
-    # the longer ones (truncating the concatenation instead would silence the last sources).
-    budgets = allocate_budget(
-        {s.id: sum(count_many(s.sentences)) for s in corpus.sources},
-        DEFAULT_SOURCE_BUDGET * len(corpus.sources),
-    )
-
     def one(source_id: str) -> list[Claim]:
         source = corpus.source(source_id)
-        claims = source_claims(model, source, scored[source_id], budget=budgets[source_id])
+        claims = source_claims(model, source, scored[source_id])
         checked = [v for c in claims for v in verifier.verify_claims(c)]
         return backfill(checked, extractive_claims(scored[source_id], CLAIMS_PER_SOURCE))
 
