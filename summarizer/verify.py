@@ -33,14 +33,6 @@ class Verifier:
         """Best support for ``text`` anywhere in one source."""
         return self._checker.check(text, restrict_to={source})
 
-    def supported_by(self, text: str, source: str, index: int) -> bool:
-        """Whether sentence ``index`` of ``source`` (with its neighbour) supports ``text``."""
-        sentence = self._sentences[source][index]
-        if _same(text, sentence):
-            return True
-        result = self.check(text, source)
-        return self.accepts(result) and self.sentence_index(source, result) == index
-
     def accepts(self, result: ClaimResult) -> bool:
         return result.verdict == "supported" and result.score >= self.threshold
 
