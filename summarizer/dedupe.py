@@ -22,7 +22,8 @@ NUM_PERM = 32
 BANDS = 16  # 16 bands x 2 rows: candidate threshold ~ (1/16) ** (1/2) = 0.25, well below the
 # Jaccard threshold, so few true pairs are missed; every candidate is confirmed exactly.
 THRESHOLD = 0.6  # Jaccard similarity of word 3-gram shingles that counts as near-identical
-MIN_WORDS = 6  # shorter sentences ("They are not.") repeat by chance, not by copying
+MIN_WORDS = 6
+MAX_REPS = 16  # representatives compared per LSH bucket (bounds the work per bucket)  # shorter sentences ("They are not.") repeat by chance, not by copying
 # Multiply-shift hashing (Dietzfelbinger): h(x) = (a*x + b) mod 2**64 >> 32 with odd a is a
 # universal family, and needs no modulo: the uint64 overflow is the mod.
 _RNG = np.random.default_rng(20220216)
@@ -146,18 +147,22 @@ class UnionFind:
 
 
 def _link_bucket(bucket: list[int], sets: Sequence[frozenset[int]], forest: UnionFind) -> None:
-    # Compare each member with the bucket's representatives only: linear per bucket, even when
-    # a boilerplate sentence fills one bucket with thousands of copies.
+    # Compare each member with at most MAX_REPS representatives of the bucket: linear per
+    # bucket, even when templated text ("The X council met on N March...") fills one bucket
+    # with thousands of loosely similar sentences. A pair missed here still meets in the other
+    # bands' buckets, where it shares two more hash values.
     reps: list[int] = []
     for i in bucket:
+        root = forest.find(i)
         for r in reps:
-            if forest.find(i) == forest.find(r):
+            if root == forest.find(r):
                 break  # already linked through another band
             if jaccard(sets[i], sets[r]) >= THRESHOLD:
                 forest.union(i, r)
                 break
         else:
-            reps.append(i)
+            if len(reps) < MAX_REPS:
+                reps.append(i)
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:

@@ -73,3 +73,26 @@ def test_many_copies_of_boilerplate_form_one_group() -> None:
     groups = find_duplicates(sources)
     assert len(groups) == 1
     assert len(groups[0].members) == 300
+
+
+def test_templated_text_still_links_true_near_duplicates() -> None:
+    """Thousands of loosely similar template sentences share LSH buckets; the per-bucket cap
+    must not cost the real near-duplicates (the same sentence with one word changed)."""
+    towns = ["Alder", "Birch", "Cedar", "Dogwood", "Elm", "Fir", "Gum", "Hazel"]
+    sentences = [
+        f"The {towns[i % 8]} council met on {i % 28 + 1} March to discuss the "
+        f"{towns[(i // 8) % 8]} budget of {i} million and the roads near {towns[(i // 64) % 8]}."
+        for i in range(2000)
+    ]
+    copies = [s.replace("council met", "council members met") for s in sentences[:40]]
+    a = _source("a", sentences)
+    b = _source("b", copies)
+    groups = find_duplicates([a, b])
+    linked = {
+        m.sentence
+        for g in groups
+        if {"a", "b"} <= set(g.sources)
+        for m in g.members
+        if m.source == "b"
+    }
+    assert linked == set(range(40))
