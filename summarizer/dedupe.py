@@ -22,8 +22,8 @@ NUM_PERM = 32
 BANDS = 16  # 16 bands x 2 rows: candidate threshold ~ (1/16) ** (1/2) = 0.25, well below the
 # Jaccard threshold, so few true pairs are missed; every candidate is confirmed exactly.
 THRESHOLD = 0.6  # Jaccard similarity of word 3-gram shingles that counts as near-identical
-MIN_WORDS = 6
-MAX_REPS = 16  # representatives compared per LSH bucket (bounds the work per bucket)  # shorter sentences ("They are not.") repeat by chance, not by copying
+MIN_WORDS = 6  # shorter sentences ("They are not.") repeat by chance, not by copying
+MAX_REPS = 16  # representatives compared per LSH bucket (bounds the work per bucket)
 # Multiply-shift hashing (Dietzfelbinger): h(x) = (a*x + b) mod 2**64 >> 32 with odd a is a
 # universal family, and needs no modulo: the uint64 overflow is the mod.
 _RNG = np.random.default_rng(20220216)
