@@ -7,6 +7,7 @@ otherwise from content-word similarity. Every citation is then confirmed by the 
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
 
@@ -73,15 +74,16 @@ def merge(
     """
     sources = [s.id for s in verifier.corpus.sources]
     candidates: list[tuple[float, Point]] = []
-    queue = [[claims[i] for i in group] for group in groups]
+    queue = deque([claims[i] for i in group] for group in groups)
     while queue:
-        members = queue.pop(0)
+        members = queue.popleft()
         lead = max(members, key=lambda c: c.salience)
         others = [c for c in members if c is not lead]
+        evidence = {id(c): _evidence(verifier, c) for c in members}
         point = Point(
             text=lead.text,
             citations=(lead.source,),
-            evidence=tuple(_evidence(verifier, c) for c in [lead, *others]),
+            evidence=tuple(evidence[id(c)] for c in [lead, *others]),
             verified=False,
             method=lead.method,
             score=lead.salience,
@@ -90,7 +92,7 @@ def merge(
         if checked is None:
             continue
         kept = set(checked.evidence)
-        queue.extend([c] for c in others if _evidence(verifier, c) not in kept)
+        queue.extend([c] for c in others if evidence[id(c)] not in kept)
         checked = verifier.corroborate(checked, sources)
         weight = lead.salience * (1.0 + 0.5 * (len(checked.citations) - 1))
         candidates.append((weight, checked))
