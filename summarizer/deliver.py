@@ -5,7 +5,6 @@ Every failure becomes one DeliveryError line that names the server, never the pa
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import ipaddress
 import logging
@@ -19,6 +18,7 @@ from typing import Literal
 
 from summarizer.errors import DeliveryError, UsageError
 from summarizer.fsutil import atomic_write
+from summarizer.redact import Redactor
 
 log = logging.getLogger("summarizer.deliver")
 
@@ -74,15 +74,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _redact(text: str, secret: str | None) -> str:
-    """Remove the password, and the base64 forms AUTH would carry it in, from a message."""
-    if not secret:
-        return text
-    for form in (secret, base64.b64encode(secret.encode()).decode()):
-        text = text.replace(form, "***")
-    return text
-
-
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
         detail = exc.smtp_error
@@ -130,7 +121,7 @@ def send_smtp(
                 # The server took the message; a failed goodbye must not make us send it again.
                 log.debug("SMTP QUIT failed after the message was accepted")
     except (smtplib.SMTPException, OSError, ValueError) as exc:
-        reason = _redact(_reason(exc), target.password)
+        reason = Redactor([target.password], users=[target.user or ""])(_reason(exc))
         raise DeliveryError(f"SMTP delivery to {target.label} failed at {step}: {reason}") from exc
     accepted = tuple(r for r in recipients if _envelope(r) not in refused)
     if refused:

@@ -30,6 +30,7 @@ from summarizer.errors import (
     ModelError,
     TruncatedOutput,
 )
+from summarizer.redact import Redactor
 from summarizer.settings import redact_url
 from summarizer.types import Usage
 
@@ -372,7 +373,6 @@ class OpenAIChatModel:
 
 # --- error details, without secrets ----------------------------------------------------------
 
-_KEYLIKE = re.compile(r"\b(sk-|Bearer\s+)[A-Za-z0-9_\-.*]{4,}")
 _CONTEXT = re.compile(
     r"context[ _](length|window)|maximum context|too many tokens|exceeds? the context",
     re.IGNORECASE,
@@ -380,9 +380,7 @@ _CONTEXT = re.compile(
 
 
 def _scrub(text: str, key: str) -> str:
-    if key:
-        text = text.replace(key, "<redacted>")
-    return _KEYLIKE.sub(r"\1<redacted>", text)
+    return Redactor([key])(text)
 
 
 def _scrub_exception(exc: openai.APIError, key: str) -> None:

@@ -1,0 +1,80 @@
+"""Keep secrets and control characters out of everything the project logs, stores or prints.
+
+A secret is sent in several encodings (raw in a header, base64 in SMTP AUTH and HTTP Basic,
+percent-encoded in a URL), and a server may echo any of them back; ``Redactor`` removes them all.
+``printable`` makes untrusted text (file names, model ids, server messages) safe for one line.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import urllib.parse
+from collections.abc import Iterable
+
+MASK = "<redacted>"
+_KEYLIKE = re.compile(r"\b(sk-|Bearer\s+|Basic\s+)[A-Za-z0-9_\-.+/=*]{4,}")
+_MIN_SECRET = 4  # shorter "secrets" would redact ordinary words
+
+
+def _forms(secret: str, users: Iterable[str]) -> set[str]:
+    raw = secret.encode("utf-8")
+    forms = {
+        secret,
+        urllib.parse.quote(secret, safe=""),
+        urllib.parse.quote_plus(secret),
+        base64.b64encode(raw).decode("ascii"),
+        base64.urlsafe_b64encode(raw).decode("ascii"),
+    }
+    # SMTP AUTH PLAIN and HTTP Basic send "\0user\0password" and "user:password" in base64.
+    for user in users:
+        u = user.encode("utf-8")
+        for joined in (b"\0" + u + b"\0" + raw, u + b"\0" + u + b"\0" + raw, u + b":" + raw):
+            forms.add(base64.b64encode(joined).decode("ascii"))
+    # base64 without its padding, as some servers echo it.
+    forms |= {f.rstrip("=") for f in forms if f.endswith("=")}
+    return {f for f in forms if len(f) >= _MIN_SECRET}
+
+
+class Redactor:
+    """Replaces every known secret, in every encoding it travels in, with ``MASK``."""
+
+    def __init__(self, secrets: Iterable[str | None] = (), *, users: Iterable[str] = ()) -> None:
+        named = [s for s in secrets if s and len(s) >= _MIN_SECRET]
+        people = [u for u in users if u]
+        forms: set[str] = set()
+        for secret in named:
+            forms |= _forms(secret, people)
+        # Longest first, so a form that contains another is replaced whole.
+        self._forms = sorted(forms, key=len, reverse=True)
+
+    def __bool__(self) -> bool:
+        return bool(self._forms)
+
+    def __call__(self, text: str) -> str:
+        for form in self._forms:
+            if form in text:
+                text = text.replace(form, MASK)
+        return _KEYLIKE.sub(r"\1" + MASK, text)
+
+    def bytes(self, data: bytes) -> bytes:
+        """The same for raw bytes (a cached answer, an SMTP transcript)."""
+        for form in self._forms:
+            encoded = form.encode("utf-8")
+            if encoded in data:
+                data = data.replace(encoded, MASK.encode("ascii"))
+        return data
+
+
+_CONTROL = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2066-\u2069\ufeff]"
+)
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """One terminal-safe line: control, bidi and zero-width characters shown as escapes."""
+    out = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), text)
+    out = out.encode("utf-8", "backslashreplace").decode("utf-8")  # lone surrogates (file names)
+    if limit is not None and len(out) > limit:
+        out = out[: limit - 1] + "…"
+    return out
