@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from summarizer.clean.common import CAPTION, State, drop_matching, sentences
+from summarizer.clean.common import CAPTION, State, drop_matching
+from summarizer.segment import split_sentences
 
 _CREDIT = re.compile(
     r"\bphoto(?:s|graph)?\b|\bpool\b|\bvia\s+(?:AP|Reuters|AFP|Getty|EPA|Shutterstock)\b"
@@ -66,7 +67,7 @@ def _is_caption(paragraph: str) -> bool:
         return True
     # "Jane Doe, left, speaks with ..." describes a picture when it opens the paragraph.
     return _POSITIONAL.search(paragraph) is not None and bool(
-        _POSITIONAL.search(sentences(paragraph)[0])
+        _POSITIONAL.search(split_sentences(paragraph)[0])
     )
 
 

@@ -1,5 +1,5 @@
 """What every cleaning rule shares: the reasons text is dropped, the per-document state, and
-helpers that split sentences, spot abbreviations and cut or drop text while recording it.
+helpers that spot sentence ends and cut or drop text while recording it.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from summarizer.segment import ends_with_abbreviation, split_sentences
 from summarizer.types import Removed
 
 # Why a piece of text was dropped: short and stable, as they show in every output.
@@ -59,16 +60,6 @@ class State:
 Rule = Callable[[list[str], State], list[str]]
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-TITLE_ABBR = _words(
-    "mr mrs ms dr gen sen rep gov lt col sgt capt cmdr adm prof rev maj pres supt det insp hon"
-)
-_MONTH_ABBR = _words("jan feb mar apr jun jul aug sep sept oct nov dec")
-_OTHER_ABBR = _words("no vol approx est inc corp co ltd vs etc jr sr st ft mt")
-_INITIALISM = re.compile(r"(?:[A-Za-z]\.){2,}|[A-Z]\.")
 BARE_ABBR = re.compile(r"(?:[A-Z]\.){2,4}|(?:Mr|Mrs|Ms|Dr|St|Gen|Sen|Rep|Gov|Lt|Col|Sgt|Capt)\.")
 _CLOSERS = "\"'”’»)]*"
 
@@ -112,41 +103,11 @@ def last_word(text: str) -> str:
     return text[cut + 1 :].lstrip("(\"“‘'[")
 
 
-def ends_with_abbreviation(text: str) -> bool:
-    """True if the full stop ending ``text`` belongs to an abbreviation like "Feb." or "U.S."."""
-    word = last_word(text)
-    if not word.endswith("."):
-        return False
-    stem = word[:-1].lower()
-    return (
-        stem in TITLE_ABBR
-        or stem in _MONTH_ABBR
-        or stem in _OTHER_ABBR
-        or _INITIALISM.fullmatch(word) is not None
-    )
-
-
 def ends_sentence(text: str) -> bool:
     stripped = text.rstrip().rstrip(_CLOSERS)
     if not stripped or stripped[-1] not in ".!?…:;":
         return False
     return stripped[-1] != "." or not ends_with_abbreviation(stripped)
-
-
-_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*\s+(?=[^\sa-z])")
-
-
-def sentences(paragraph: str) -> list[str]:
-    """Split a paragraph into sentences; joining them with single spaces gives it back."""
-    out: list[str] = []
-    start = 0
-    for m in _BOUNDARY.finditer(paragraph):
-        if paragraph[m.start()] == "." and ends_with_abbreviation(paragraph[start : m.start() + 1]):
-            continue
-        out.append(paragraph[start : m.end()].strip())
-        start = m.end()
-    out.append(paragraph[start:].strip())
-    return [s for s in out if s]
 
 
 def drop_sentences(
@@ -157,7 +118,7 @@ def drop_sentences(
     for paragraph in paragraphs:
         if is_junk(paragraph):
             kept = []
-            for sentence in sentences(paragraph):
+            for sentence in split_sentences(paragraph):
                 if is_junk(sentence):
                     state.drop(sentence, reason)
                 else:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from summarizer.clean.common import MODEL, State, cut_all, drop_matching, mentions, sentences
+from summarizer.clean.common import MODEL, State, cut_all, drop_matching, mentions
+from summarizer.segment import split_sentences
 
 _FENCE_LINE = re.compile(
     r"`{3,}.*|~{3,}"
@@ -175,7 +176,7 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
             continue
         kept: list[str] = []
         tainted = False
-        for sentence in sentences(paragraph):
+        for sentence in split_sentences(paragraph):
             tainted = _aimed_at_model(sentence, sentence.lower()) or (
                 tainted and _MODEL_FOLLOW_UP.match(sentence) is not None
             )

@@ -11,14 +11,13 @@ import unicodedata
 from summarizer.clean.common import (
     BARE_ABBR,
     MONTH_NUMBER,
-    TITLE_ABBR,
     UNDERSCORE,
     State,
     ends_sentence,
-    ends_with_abbreviation,
     last_word,
     mentions,
 )
+from summarizer.segment import TITLE_ABBR, ends_with_abbreviation
 
 _ODD_CHAR_TABLE = {
     **dict.fromkeys("\t\v\f\u00a0\u1680\u202f\u205f\u3000", " "),
