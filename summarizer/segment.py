@@ -238,3 +238,41 @@ def ends_with_abbreviation(text: str) -> bool:
         or "." in word
         or (len(word) == 1 and word.isupper())
     )
+
+
+# --- tokenised corpora -----------------------------------------------------------------------
+
+_TOKENISED = re.compile(
+    r" n't\b| '(?:s|re|ve|ll|d|m)\b|-[lr][rsc]b-|`|''|\\'| [,.;:?!%)]|\( |[£$€¥] \d|\bUNK\b|<unk>"
+)
+_UNTOKENISE = (
+    # Unknown-word placeholders of older summarisation models stand for a word, not a claim.
+    (re.compile(r"\s*(?:\bUNK\b|<unk>|\[UNK\])"), ""),
+    (re.compile(r"\\'"), "'"),
+    (re.compile(r"([£$€¥]) (?=\d)"), r"\1"),
+    (re.compile(r"(?<=\w) (n't)\b"), r"\1"),
+    (re.compile(r"(?<=\w) ('(?:s|re|ve|ll|d|m))\b"), r"\1"),
+    (re.compile(r"-lrb-\s?"), "("),
+    (re.compile(r"\s?-rrb-"), ")"),
+    (re.compile(r"-lsb-\s?"), "["),
+    (re.compile(r"\s?-rsb-"), "]"),
+    (re.compile(r"-lcb-\s?"), "{"),
+    (re.compile(r"\s?-rcb-"), "}"),
+    (re.compile(r"(?<=\S) ([,.;:?!%])(?=\s|$)"), r"\1"),
+    (re.compile(r"``\s?"), "“"),
+    (re.compile(r"\s?''"), "”"),
+    (re.compile(r"(?<!\S)`\s?"), "‘"),
+    (re.compile(r"\( "), "("),
+    (re.compile(r" \)"), ")"),
+)
+_SINGLE_CLOSE = re.compile(r"(‘[^‘’']{1,200}?)\s?'(?=\s|$|[,.;:?!])")
+
+
+def detokenize(text: str) -> str:
+    """Undo the conventions of tokenised corpora ("did n't", "facebook 's", "-lrb-", "``",
+    "word ,") so words, negation and quotes read as in prose; other text is returned as is."""
+    if _TOKENISED.search(text) is None:
+        return text
+    for pattern, replacement in _UNTOKENISE:
+        text = pattern.sub(replacement, text)
+    return _SINGLE_CLOSE.sub(r"\1’", text).strip()

@@ -9,22 +9,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from summarizer.checker import DEFAULT_THRESHOLD, Checker, ClaimResult
+from summarizer.checker import Checker, ClaimResult
 from summarizer.segment import split_sentences
 from summarizer.types import Claim, Corpus, Evidence, Point
 
-# The checker's own threshold is calibrated for balanced accuracy; text presented as fact in a
-# briefing must clear a higher bar (precision first: a dropped point costs less than a false one).
-PRESENT_THRESHOLD = 0.8
-
 
 class Verifier:
-    """Checks text against a corpus; one instance per briefing (the index is built once)."""
+    """Checks text against a corpus; one instance per briefing (the index is built once).
 
-    def __init__(self, corpus: Corpus, *, threshold: float = PRESENT_THRESHOLD) -> None:
-        self.threshold = threshold
-        # Another outlet corroborates a verified point at the checker's calibrated threshold.
-        self.corroboration_threshold = DEFAULT_THRESHOLD
+    Text is presented as fact when the checker calls it supported: its calibrated probability
+    clears the threshold chosen under cross-validation (summarizer/checker/weights.json), the
+    same gate that ``check`` and ``eval`` apply. Corroborating outlets pass the same gate.
+    """
+
+    def __init__(self, corpus: Corpus) -> None:
         self.corpus = corpus
         self._sentences = {s.id: s.sentences for s in corpus.sources}
         self._checker = Checker(self._sentences)
@@ -34,7 +32,7 @@ class Verifier:
         return self._checker.check(text, restrict_to={source})
 
     def accepts(self, result: ClaimResult) -> bool:
-        return result.verdict == "supported" and result.score >= self.threshold
+        return result.verdict == "supported"
 
     def sentence_index(self, source: str, result: ClaimResult) -> int | None:
         """The index of the source sentence that best carries the checker's evidence window."""
@@ -96,14 +94,11 @@ class Verifier:
         return replace(point, citations=tuple(citations), evidence=tuple(evidence))
 
     def verify_point(self, point: Point) -> Point | None:
-        """Check the lead evidence strictly and the corroborating evidence at the checker's
-        calibrated threshold; None when the lead evidence does not hold."""
+        """Check the lead and the corroborating evidence; None when the lead does not hold."""
         lead, *others = point.evidence
-        if not (_same(point.text, lead.quote) or self._supports(point.text, lead, self.threshold)):
+        if not (_same(point.text, lead.quote) or self._supports(point.text, lead)):
             return None
-        kept = [lead] + [
-            ev for ev in others if self._supports(point.text, ev, self.corroboration_threshold)
-        ]
+        kept = [lead] + [ev for ev in others if self._supports(point.text, ev)]
         return replace(
             point,
             citations=tuple(dict.fromkeys(ev.source for ev in kept)),
@@ -111,13 +106,9 @@ class Verifier:
             verified=True,
         )
 
-    def _supports(self, text: str, evidence: Evidence, threshold: float) -> bool:
+    def _supports(self, text: str, evidence: Evidence) -> bool:
         result = self.check(text, evidence.source)
-        return (
-            result.verdict == "supported"
-            and result.score >= threshold
-            and evidence.quote in result.evidence
-        )
+        return self.accepts(result) and evidence.quote in result.evidence
 
 
 def _same(a: str, b: str) -> bool:

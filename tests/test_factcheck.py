@@ -210,6 +210,49 @@ def test_batch_streams_one_result_per_line_and_skips_bad_lines(
     assert run(capsys, "check", "--batch", str(batch), "--format", "text")[0] == 2
 
 
+ARTICLE = (
+    "The derby was played on March 27 at Riverside Park. Players from both sides were involved "
+    "in a brawl after the final whistle. Facebook's shares fell 3% on Monday, and the company "
+    "didn't comment. The U.S. regulator (the FTC) opened an inquiry on Tuesday."
+)
+
+
+@pytest.mark.parametrize(
+    ("summary", "claims", "verdicts"),
+    [
+        (
+            "the derby was played on march 27. players from both sides were involved in a brawl .",
+            2,
+            ["supported", "supported"],
+        ),
+        (
+            "facebook 's shares fell 3 % on monday . the company did n't comment .",
+            2,
+            ["supported", "supported"],
+        ),
+        (
+            "facebook 's shares rose 3 % on monday . the company did n't comment .",
+            2,
+            ["unsupported", "supported"],
+        ),
+        (
+            "the u.s. regulator -lrb- the ftc -rrb- opened an inquiry on tuesday . "
+            "the company commented .",
+            2,
+            ["supported", "unsupported"],
+        ),
+    ],
+)
+def test_lowercased_and_tokenised_summaries_are_checked_claim_by_claim(
+    summary: str, claims: int, verdicts: list[str]
+) -> None:
+    line = json.dumps({"id": 1, "sources": [ARTICLE], "summary": summary})
+    (result,) = factcheck.check_batch([line], name="t")
+    assert len(result.claims) == claims
+    assert [c.verdict for c in result.claims] == verdicts
+    assert result.verdict == ("supported" if set(verdicts) == {"supported"} else "unsupported")
+
+
 def test_batch_is_read_lazily() -> None:
     source = "Russia has added as many as 7,000 troops near the border."
     line = json.dumps({"id": 1, "sources": [source], "summary": "Russia added 7,000 troops."})

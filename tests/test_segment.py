@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from summarizer.segment import ends_with_abbreviation, sentence_spans, split_sentences
+from summarizer.segment import detokenize, ends_with_abbreviation, sentence_spans, split_sentences
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "evals" / "segment" / "cases.yaml").read_text()
@@ -64,3 +64,21 @@ def test_lowercase_mode_is_decided_per_text() -> None:
 )
 def test_ends_with_abbreviation(text: str, expected: bool) -> None:
     assert ends_with_abbreviation(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("tokenised", "prose"),
+    [
+        ("the firm did n't comment .", "the firm didn't comment."),
+        ("facebook 's shares fell 3 % .", "facebook's shares fell 3%."),
+        ("the club -lrb- founded 1901 -rrb- won", "the club (founded 1901) won"),
+        ("`` we will win , '' he said .", "“we will win,” he said."),
+        ("she played ` the barbie ' on tv", "she played ‘the barbie’ on tv"),
+        ("it means an extra £ 2,100 a year", "it means an extra £2,100 a year"),
+        ("it\\'s popular", "it's popular"),
+        ("UNK UNK , 27 , was held", ", 27, was held"),
+        ("Ordinary prose, untouched. It stays.", "Ordinary prose, untouched. It stays."),
+    ],
+)
+def test_detokenize(tokenised: str, prose: str) -> None:
+    assert detokenize(tokenised) == prose

@@ -9,7 +9,7 @@ WIRE = (
     "Markets in Madrid closed slightly lower.",
 )
 DAILY = (
-    "On Thursday the central bank lifted its main interest rate to 4.5 percent.",
+    "On Thursday the central bank raised its main interest rate to 4.5 percent.",
     "Shoppers in Seville said prices for bread had doubled.",
 )
 

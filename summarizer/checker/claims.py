@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from summarizer.checker.features import tokens_of
+from summarizer.checker.words import is_content
 from summarizer.segment import split_sentences
 
 _SKIP_LINE = re.compile(
@@ -34,6 +36,8 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([.,;:!?])")
 _SPACES = re.compile(r"[ \t]+")
 _CLAUSE = re.compile(r";\s+")
 _MIN_WORDS = 3
+# A claim needs something to check: "2", "<claim>" or "Russia." are not statements of fact.
+MIN_CONTENT_WORDS = 2
 
 
 def split_claims(summary: str) -> list[str]:
@@ -43,9 +47,15 @@ def split_claims(summary: str) -> list[str]:
         for sentence in split_sentences(block):
             for clause in _CLAUSE.split(sentence):
                 clause = _tidy(clause)
-                if len(re.findall(r"[A-Za-z]+", clause)) >= _MIN_WORDS:
+                if len(re.findall(r"[A-Za-z]+", clause)) >= _MIN_WORDS and checkable(clause):
                     claims.append(clause)
     return claims
+
+
+def checkable(claim: str) -> bool:
+    """Whether a claim states something to check: "It was very special." does not."""
+    content = {t.norm for t in tokens_of(claim) if is_content(t.norm)}
+    return len(content) >= MIN_CONTENT_WORDS
 
 
 def _blocks(summary: str) -> list[str]:

@@ -7,9 +7,11 @@ evidence never mentions (after aliasing) is a reason to reject the claim.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from summarizer.checker.numbers import NUMBER_WORDS
 from summarizer.checker.words import SPEECH_VERBS, STOPWORDS, Token, canonical, word_list
 
 # Group id -> names. Short all-caps acronyms match only when written in capitals ("US" vs "us").
@@ -97,6 +99,12 @@ _DAYS_MONTHS = frozenset(
 )
 
 
+# Capitalised words that are never names, even mid-sentence in badly split text.
+_NOT_NAMES = frozenset(
+    ["i", "we", "you", "he", "she", "it", "they", "there", "that", "this"]
+) | NUMBER_WORDS
+
+
 @dataclass(frozen=True)
 class Entity:
     """One mention of a named thing: the key it is matched by and where its head token sits."""
@@ -125,6 +133,14 @@ def _alias_words(name: str) -> tuple[str, ...]:
 
 
 _ALIASES = _build_alias_table()
+# Single-word country and bloc names by their lowercase form ("chinese" -> "Chinese"), for
+# restoring the capitals of lowercased text; short acronyms are left out ("us" is a pronoun).
+NAME_FORMS = {
+    name.lower(): name
+    for names in _GROUPS.values()
+    for name in names.split("|")
+    if " " not in name and "." not in name and not (name.isupper() and len(name) <= 3)
+}
 _MAX_ALIAS = max(len(k) for k in _ALIASES)
 
 
@@ -209,7 +225,8 @@ def _is_name_word(tok: Token) -> bool:
     if not tok.capital or not tok.text[:1].isalpha():
         return False
     lower = tok.text.lower()
-    return lower not in _DAYS_MONTHS and lower != "i"
+    bare = re.split(r"['’]", lower)[0]  # "We're", "It's"
+    return lower not in _DAYS_MONTHS and bare not in _NOT_NAMES
 
 
 def _segment(tokens: Sequence[Token], start: int, stop: int) -> list[Entity]:

@@ -5,18 +5,23 @@ weighted overlap with a claim.
 
 from __future__ import annotations
 
+import heapq
 import math
+import re
 from collections import defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from summarizer.checker.calibrated import SourceFacts, ngram_keys, words_of
+from summarizer.checker.entities import NAME_FORMS
 from summarizer.checker.features import Analysis, analyse, tokens_of
 from summarizer.checker.quotes import fragments
 from summarizer.checker.speakers import Speaker
-from summarizer.checker.words import is_content, word_list
+from summarizer.checker.words import Token, is_content, word_list
 
 CONTEXT_SENTENCES = 2  # sentences before a window that may hold who "he" or "they" is
 PAIR_PENALTY = 0.9  # a two-sentence window must add real overlap to beat its best sentence
+CANDIDATES_PER_WINDOW = 8  # sentences considered per window asked for
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,30 @@ _DEFINITE_PEOPLE = frozenset(
         """
     )
 )
+
+
+_WORDS = re.compile(r"[^\W\d_]+(?:[.'’][^\W\d_]+)*\.?")
+_OPENING = frozenset({'"', "“", "‘", "(", "—", "-", ":"})
+
+
+def _casing(token_lists: Sequence[Sequence[Token]]) -> dict[str, str]:
+    """Lowercase word -> the capitalised form the sources mostly write it in, mid-sentence."""
+    capitals: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    lower: dict[str, int] = defaultdict(int)
+    for toks in token_lists:
+        for k, t in enumerate(toks):
+            if not t.text[:1].isalpha():
+                continue
+            if not t.capital:
+                lower[t.text] += 1
+            elif k > 0 and toks[k - 1].text not in _OPENING:
+                capitals[t.text.lower()][t.text] += 1
+    out = {}
+    for word, forms in capitals.items():
+        form, count = max(forms.items(), key=lambda fc: (fc[1], fc[0]))
+        if count > lower.get(word, 0):
+            out[word] = form
+    return out
 
 
 def _refers_back(analysis: Analysis) -> bool:
@@ -110,6 +139,7 @@ class EvidenceIndex:
             for k, t in enumerate(toks)
             if k > 0 and t.capital and toks[k - 1].text not in {'"', "“", "‘", "(", "—", "-"}
         )
+        self._casing = _casing(token_lists)
         self._analyses = [
             analyse(text, self.known, toks)
             for text, toks in zip(self._texts, token_lists, strict=True)
@@ -139,6 +169,7 @@ class EvidenceIndex:
         self._idf = {w: 1.0 + math.log((n + 1) / (len(p) + 1)) for w, p in postings.items()}
         self._cache: dict[tuple[int, int], WindowFeatures] = {}
         self._source_content: dict[str, frozenset[str]] = {}
+        self._facts: dict[frozenset[str] | None, SourceFacts] = {}
 
     # --- lookups -----------------------------------------------------------------------------
 
@@ -159,6 +190,61 @@ class EvidenceIndex:
             self._source_content[source_id] = cached
         return cached
 
+    def recase(self, text: str) -> str:
+        """A lowercased claim with the sources' own capitals restored ("lewis hamilton" ->
+        "Lewis Hamilton"), so names are checked as names; other text is returned as is."""
+        if any(c.isupper() for c in text):
+            return text
+        out = _WORDS.sub(self._recased, text)
+        return out[:1].upper() + out[1:]
+
+    def _recased(self, match: re.Match[str]) -> str:
+        word = match.group()
+        for form in (word, word.rstrip(".")):
+            found = self._casing.get(form) or NAME_FORMS.get(form)
+            if found is not None:
+                return found + word[len(form) :]
+        return word
+
+    def source_facts(self, restrict_to: Collection[str] | None = None) -> SourceFacts:
+        """The content words, word n-grams, numbers and names of the chosen sources."""
+        key = None if restrict_to is None else frozenset(restrict_to)
+        cached = self._facts.get(key)
+        if cached is None:
+            parts = [
+                a
+                for a, source in zip(self._analyses, self._source, strict=True)
+                if key is None or source in key
+            ]
+            grams: set[tuple[str, ...]] = set()
+            for a in parts:
+                grams |= ngram_keys(words_of(a))
+            cached = SourceFacts(
+                content=frozenset().union(*(a.content for a in parts)),
+                ngrams=frozenset(grams),
+                numbers=frozenset(q.value for a in parts for q in a.numbers),
+                keys=frozenset().union(*(a.keys for a in parts)),
+            )
+            if len(self._facts) > 64:
+                self._facts.clear()
+            self._facts[key] = cached
+        return cached
+
+    def together(self, a: str, b: str, restrict_to: Collection[str] | None = None) -> bool:
+        """Whether some sentence (of the chosen sources) holds both words."""
+        first, second = self._postings.get(a, ()), self._postings.get(b, ())
+        if len(first) > len(second):
+            first, second = second, first
+        others = set(second)
+        allowed = None if restrict_to is None else frozenset(restrict_to)
+        return any(
+            sid in others and (allowed is None or self._source[sid] in allowed) for sid in first
+        )
+
+    def window_words(self, window: Window) -> list[str]:
+        """The canonical words of a window's sentences, in order."""
+        return [w for a in self.features(window).sentences for w in words_of(a)]
+
     def idf(self, word: str) -> float:
         return self._idf.get(word, self._unseen_idf)
 
@@ -178,24 +264,26 @@ class EvidenceIndex:
             claim = analyse(claim, self.known)
         allowed = None if restrict_to is None else frozenset(restrict_to)
         matched: dict[int, set[str]] = defaultdict(set)
+        weight: dict[int, float] = defaultdict(float)
         for word in claim.content | number_keys(claim):
+            w = self.idf(word)
             for sid in self._postings.get(word, ()):
                 if allowed is None or self._source[sid] in allowed:
                     matched[sid].add(word)
+                    weight[sid] += w
         anchored = self._quote_hits(claim, allowed)
         scored: dict[tuple[int, int], float] = {}
-        for sid, words in matched.items():
-            single = self._weight(words)
-            scored[(sid, sid + 1)] = single
+        # Only the best-matching sentences can anchor one of the k best windows (a pair weighs
+        # at most its two sentences together): skip the long tail of one-common-word matches.
+        for sid in heapq.nlargest(k * CANDIDATES_PER_WINDOW, weight, key=weight.__getitem__):
+            scored[(sid, sid + 1)] = weight[sid]
             for a, b in ((sid - 1, sid), (sid, sid + 1)):
                 if not self._same_source(a, b):
                     continue
-                union = matched.get(a, set()) | matched.get(b, set())
-                best_part = max(
-                    self._weight(matched.get(a, set())), self._weight(matched.get(b, set()))
-                )
-                pair = self._weight(union) * PAIR_PENALTY
-                if pair > best_part:
+                shared = matched.get(a, set()) & matched.get(b, set())
+                union = weight.get(a, 0.0) + weight.get(b, 0.0) - self._weight(shared)
+                pair = union * PAIR_PENALTY
+                if pair > max(weight.get(a, 0.0), weight.get(b, 0.0)):
                     scored[(a, b + 1)] = max(scored.get((a, b + 1), 0.0), pair)
         bonus = 1 + sum(self.idf(w) for w in claim.content)
         for span in anchored:

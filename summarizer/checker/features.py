@@ -4,6 +4,7 @@ content words, quantities, dates, entities, negation scopes, speakers and quote-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,7 @@ from summarizer.checker.numbers import Quantity
 from summarizer.checker.quotes import fold, quotes_in
 from summarizer.checker.speakers import Speaker, find_speakers
 from summarizer.checker.words import Token, canonical, is_content, is_word, tokenize, word_list
+from summarizer.segment import detokenize
 
 # Dates are compared by the dates module, so their words are not content words.
 _DATE_WORDS = frozenset(
@@ -27,6 +29,9 @@ _DATE_WORDS = frozenset(
         """
     )
 )
+
+
+NumberContext = tuple[frozenset[str], frozenset[str]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,8 @@ class Analysis:
     speakers: tuple[Speaker, ...]
     quotes: tuple[str, ...]
     folded: str
-    number_context: tuple[frozenset[str], ...]  # content words around each quantity
+    number_context: tuple[NumberContext, ...]  # content words left and right of each quantity
+    slots: tuple[NumberContext, ...] = ()  # slot_context() of each entity, in order
 
 
 _CONTEXT_CHARS = 50
@@ -99,46 +105,54 @@ def sequence_context(tokens: Sequence[Token], i: int) -> tuple[tuple[str, ...], 
     return tuple(before), tuple(after)
 
 
-def _number_context(text: str, q: Quantity) -> frozenset[str]:
+def _number_context(text: str, q: Quantity) -> NumberContext:
     """Up to two words (names included) on each side of a quantity, not past punctuation."""
     left = tokens_of(text[max(0, q.start - _CONTEXT_CHARS) : q.start])
     right = tokens_of(text[q.end : q.end + _CONTEXT_CHARS])
-    out: set[str] = set()
+    sides: list[frozenset[str]] = []
     for side in (list(reversed(left)), right):
-        taken = 0
+        out: set[str] = set()
         for tok in side:
             if tok.text in _STOPS or _is_number_word(tok):
                 break  # another number's context is not this one's
             if is_content(tok.norm) or tok.norm.startswith("#"):
                 out.add(tok.norm)
-                taken += 1
-                if taken == _CONTEXT_WORDS:
+                if len(out) == _CONTEXT_WORDS:
                     break
-    return frozenset(out)
+        sides.append(frozenset(out))
+    return sides[0], sides[1]
+
+
+def shared_context(a: NumberContext, b: NumberContext) -> int:
+    """Words two quantities share on the same side: "[7,000] US troops" ~ "[1,000] US troops",
+    while "six had reached a size [24]" shares nothing with "[six] had reached a size"."""
+    return len(a[0] & b[0]) + len(a[1] & b[1])
 
 
 def _is_number_word(tok: Token) -> bool:
-    return tok.text.lower() in _NUMBER_WORDS or tok.text[:1].isdigit()
+    return tok.text.lower() in numbers.NUMBER_WORDS or tok.text[:1].isdigit()
 
 
-_NUMBER_WORDS = frozenset(
-    word_list(
-        """
-        one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty
-        hundred thousand million billion dozen dozens hundreds thousands millions percent
-        """
-    )
-)
+# "the 72-year-old" states an age as "Al-Douri, 72," does: keep the number, drop the words.
+_AGE = re.compile(r"\b(\d{1,3})[- ](?:years?|yrs?)[- ]old\b", re.IGNORECASE)
+
+
+def prepared(text: str) -> str:
+    """The text as the checker reads it: tokenised text as prose, ages as numbers."""
+    return _AGE.sub(r"\1", detokenize(text))
 
 
 def tokens_of(text: str) -> list[Token]:
-    """Canonical tokens with country/bloc aliases merged."""
-    return apply_aliases(tokenize(text))
+    """Canonical tokens with country/bloc aliases merged; tokenised text is read as prose."""
+    return apply_aliases(tokenize(prepared(text)))
 
 
 def analyse(text: str, known: Collection[str] = (), tokens: list[Token] | None = None) -> Analysis:
-    """Analyse one sentence or claim; ``known`` names may start a sentence (see entities)."""
-    toks = tokens if tokens is not None else tokens_of(text)
+    """Analyse one sentence or claim; ``known`` names may start a sentence (see entities).
+
+    ``tokens``, when given, must be ``tokens_of(text)``."""
+    text = prepared(text)
+    toks = tokens if tokens is not None else apply_aliases(tokenize(text))
     found_dates = dates.extract(text)
     skip = [(d.start, d.end) for d in found_dates]
     quantities = numbers.extract(text, skip)
@@ -157,4 +171,5 @@ def analyse(text: str, known: Collection[str] = (), tokens: list[Token] | None =
         quotes=tuple(quotes_in(text)),
         folded=fold(text),
         number_context=tuple(_number_context(text, q) for q in quantities),
+        slots=tuple(slot_context(toks, e.start, e.head + 1) for e in ents),
     )

@@ -15,7 +15,7 @@ from summarizer.checker.words import Token, canonical, is_content, is_word, word
 _CUES = frozenset(
     word_list(
         """
-    not no never nor neither none nobody nothing without cannot against
+    not no never nor neither none nobody nothing without cannot
     """
     )
 )
@@ -149,6 +149,16 @@ def polarity(tokens: Sequence[Token]) -> Polarity:
         lower = tok.text.lower()
         if i in cancelled:
             continue
+        if lower == "against":
+            # "a guarantee against Ukraine joining": the joining is negated, while "games
+            # against Celtic" negates nothing.
+            gerund = _gerund_after(tokens, i)
+            if gerund is not None:
+                negated.add(gerund)
+                phrases.append(
+                    (tokens[gerund].norm, " ".join(t.text for t in tokens[i : gerund + 1]))
+                )
+            continue
         if lower in _CUES:
             if lower == "not" and i > 0 and tokens[i - 1].text.lower() == "or":
                 continue  # "whether or not"
@@ -175,6 +185,20 @@ def polarity(tokens: Sequence[Token]) -> Polarity:
     neg = {tokens[j].norm for j in scoped if is_word(tokens[j].norm)}
     aff = {t.norm for k, t in enumerate(tokens) if k not in scoped and is_word(t.norm)}
     return Polarity(frozenset(neg), frozenset(aff), tuple(phrases), scoped)
+
+
+def _gerund_after(tokens: Sequence[Token], cue: int) -> int | None:
+    """The "-ing" verb an "against" governs, past names and determiners ("against X joining")."""
+    for k in range(cue + 1, min(len(tokens), cue + 5)):
+        tok = tokens[k]
+        lower = tok.text.lower()
+        if lower.endswith("ing") and not tok.capital and is_content(tok.norm):
+            return k
+        if not (
+            tok.capital or tok.norm.startswith("#") or lower in {"the", "a", "an", "its", "their"}
+        ):
+            return None
+    return None
 
 
 def _object_words(tokens: Sequence[Token], start: int) -> list[int]:

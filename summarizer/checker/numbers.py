@@ -58,6 +58,14 @@ _TENS = {
         )
     )
 }
+# Every word that states an amount: small numbers, tens, scales and vague amounts.
+_AMOUNT_WORDS = word_list(
+    """
+    hundred thousand million billion trillion dozen dozens hundreds thousands millions billions
+    percent twice thrice
+    """
+)
+NUMBER_WORDS = frozenset([*_SMALL, *_TENS, *_AMOUNT_WORDS])
 _WORD = re.compile(r"[A-Za-z]+")
 # Vague amounts: (pattern, low, high).
 _VAGUE = [
@@ -170,12 +178,24 @@ def extract(text: str, skip: Sequence[tuple[int, int]] = ()) -> list[Quantity]:
         if not _overlaps(q.start, q.end, taken):
             found.append(q)
             taken.append((q.start, q.end))
-    for q in [*_word_quantities(text), *_ordinals(text)]:
+    for q in [*_word_quantities(text), *_ordinals(text), *_times(text)]:
         if not _overlaps(q.start, q.end, taken):
             found.append(q)
             taken.append((q.start, q.end))
     found.sort(key=lambda q: q.start)
     return found
+
+
+# "scored twice" is two goals; "twice as many" and "twice the size" are ratios, not counts.
+_TIMES = re.compile(r"\b(twice|thrice)\b(?!\s+(?:as|the|that|a|an|over)\b)", re.I)
+
+
+def _times(text: str) -> list[Quantity]:
+    return [
+        Quantity(v, v, "", None, m.group(), m.start(), m.end(), soft=True)
+        for m in _TIMES.finditer(text)
+        for v in [2.0 if m.group(1).lower() == "twice" else 3.0]
+    ]
 
 
 def _overlaps(start: int, end: int, spans: Sequence[tuple[int, int]]) -> bool:
@@ -354,10 +374,14 @@ def _interval(q: Quantity, *, claim: bool) -> tuple[float, float]:
 _EXCLUSIVE_UNITS = frozenset({"%", "ordinal"})  # never compatible with a bare number
 
 
+# Counts of people under different names: "900 workers" are "900 people".
+_PERSON_UNITS = frozenset({"people", "workers", "troops"})
+
+
 def units_compatible(a: Quantity, b: Quantity) -> bool:
     if a.unit is None or b.unit is None:
         return a.unit == b.unit or not {a.unit, b.unit} & _EXCLUSIVE_UNITS
-    return a.unit == b.unit
+    return a.unit == b.unit or {a.unit, b.unit} <= _PERSON_UNITS
 
 
 def matches(claim: Quantity, evidence: Quantity) -> bool:

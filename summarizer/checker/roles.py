@@ -61,7 +61,8 @@ def swapped(
         if not verbs or b.start - a.head > 6:
             continue
         verb = claim_tokens[verbs[0]].norm
-        claim_passive = _passive(claim_tokens, verbs[0])
+        # Read the claim as the evidence is read: "coached by B" makes B the doer.
+        claim_passive = _passive(claim_tokens, verbs[0]) or _agent_follows(claim_tokens, verbs[0])
         pos_a = [e.head for e in evidence_entities if _same(e.key, a.key)]
         pos_b = [e.head for e in evidence_entities if _same(e.key, b.key)]
         pos_v = [k for k, t in enumerate(evidence_tokens) if t.norm == verb]

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from summarizer.checker import dates, numbers
-from summarizer.checker.entities import SOFT_GROUPS
+from summarizer.checker.entities import SOFT_GROUPS, TITLES, Entity
 from summarizer.checker.evidence import WindowFeatures
-from summarizer.checker.features import Analysis, sequence_context, slot_context
+from summarizer.checker.features import Analysis, sequence_context, shared_context
 from summarizer.checker.negation import opposites
 from summarizer.checker.quotes import appears_in
 from summarizer.checker.roles import swapped
@@ -39,23 +39,28 @@ class Judgement:
     hard: bool
     contradicts: bool  # the window says something else (not merely: does not say it)
     silent: bool  # the window does not mention a detail of the claim (date, amount, place)
+    flags: tuple[tuple[str, int], ...] = ()  # (check that failed or softened, times), by name
+    soft_score: float = 0.0  # the score before a hard failure caps it
 
 
 class _Findings:
     def __init__(self) -> None:
         self.reasons: list[str] = []
+        self.flags: dict[str, int] = {}
         self.hard = False
         self.contradicts = False
         self.silent = False
         self.factor = 1.0
 
-    def fail(self, reason: str, *, contradiction: bool = True) -> None:
+    def fail(self, kind: str, reason: str, *, contradiction: bool = True) -> None:
         self.reasons.append(reason)
+        self.flags[kind] = self.flags.get(kind, 0) + 1
         self.hard = True
         self.contradicts = self.contradicts or contradiction
 
-    def soften(self, factor: float, reason: str) -> None:
+    def soften(self, kind: str, factor: float, reason: str) -> None:
         self.reasons.append(reason)
+        self.flags[kind] = self.flags.get(kind, 0) + 1
         self.factor *= factor
         self.silent = True
 
@@ -76,7 +81,14 @@ def judge(claim: Analysis, window: WindowFeatures, idf: Callable[[str], float]) 
     if found.hard:
         score = min(score, HARD_CAP)
     return Judgement(
-        round(score, 4), recall, tuple(found.reasons), found.hard, found.contradicts, found.silent
+        round(score, 4),
+        recall,
+        tuple(found.reasons),
+        found.hard,
+        found.contradicts,
+        found.silent,
+        tuple(sorted(found.flags.items())),
+        round(recall * found.factor, 4),
     )
 
 
@@ -95,7 +107,9 @@ def _recall(
     recall = 1.0 - sum(idf(w) for w in missing) / total
     run = _longest_missing_run(claim, window)
     if run >= MISSING_RUN:
-        found.soften(MISSING_RUN_FACTOR, f"{run} consecutive claim words not in evidence")
+        found.soften(
+            "missing_run", MISSING_RUN_FACTOR, f"{run} consecutive claim words not in evidence"
+        )
     if missing:
         shown = ", ".join(_surface(claim, w) for w in missing[:MISSING_SHOWN])
         more = f" and {len(missing) - MISSING_SHOWN} more" if len(missing) > MISSING_SHOWN else ""
@@ -123,10 +137,10 @@ def _check_numbers(claim: Analysis, window: WindowFeatures, found: _Findings) ->
         for q, ctx in zip(sentence.numbers, sentence.number_context, strict=True)
     ]
     for q, ctx in zip(claim.numbers, claim.number_context, strict=True):
-        agreeing = [len(ctx & e_ctx) for e, e_ctx in evidence if numbers.matches(q, e)]
+        agreeing = [shared_context(ctx, e_ctx) for e, e_ctx in evidence if numbers.matches(q, e)]
         # Rivals: other numbers said about the same thing ("1,000 US soldiers").
         rivals = [
-            (len(ctx & e_ctx), e)
+            (shared_context(ctx, e_ctx), e)
             for e, e_ctx in evidence
             if numbers.units_compatible(q, e) and not numbers.matches(q, e)
         ]
@@ -134,16 +148,25 @@ def _check_numbers(claim: Analysis, window: WindowFeatures, found: _Findings) ->
         if agreeing:
             strongest = max(rivals, key=lambda ne: ne[0], default=(0, None))
             if strongest[1] is not None and strongest[0] >= 2 and strongest[0] > max(agreeing):
-                found.fail(f"number {q.text} not in evidence (evidence says {strongest[1].text})")
+                found.fail(
+                    "number_rival",
+                    f"number {q.text} not in evidence (evidence says {strongest[1].text})",
+                )
             continue
         same_unit = [e for e, _ in evidence if e.unit is not None and e.unit == q.unit]
         if q.soft and not same_unit and not rivals:
-            found.soften(SOFT_NUMBER_NOT_FOUND, f"amount '{q.text}' not in evidence")
+            found.soften(
+                "amount_missing", SOFT_NUMBER_NOT_FOUND, f"amount '{q.text}' not in evidence"
+            )
             continue
         says = [e for _, e in rivals] or same_unit
         says = says or [e for e, _ in evidence if numbers.units_compatible(q, e)]
         detail = f" (evidence says {', '.join(e.text for e in says[:3])})" if says else ""
-        found.fail(f"number {q.text} not in evidence{detail}", contradiction=bool(says))
+        found.fail(
+            "number_contradicted" if says else "number_missing",
+            f"number {q.text} not in evidence{detail}",
+            contradiction=bool(says),
+        )
 
 
 def _check_dates(claim: Analysis, window: WindowFeatures, found: _Findings) -> None:
@@ -154,9 +177,12 @@ def _check_dates(claim: Analysis, window: WindowFeatures, found: _Findings) -> N
             continue
         if False in verdicts:
             says = [e.text for e, v in zip(evidence, verdicts, strict=True) if v is False]
-            found.fail(f"date {d.text} not in evidence (evidence says {', '.join(says[:3])})")
+            found.fail(
+                "date_contradicted",
+                f"date {d.text} not in evidence (evidence says {', '.join(says[:3])})",
+            )
         else:
-            found.soften(DATE_NOT_FOUND, f"date {d.text} not found in evidence")
+            found.soften("date_missing", DATE_NOT_FOUND, f"date {d.text} not found in evidence")
 
 
 def _check_entities(claim: Analysis, window: WindowFeatures, found: _Findings) -> None:
@@ -167,15 +193,21 @@ def _check_entities(claim: Analysis, window: WindowFeatures, found: _Findings) -
         reported.add(e.key)
         if window.refers_back and _named_in(e.key, window.context_keys):
             # "he noted", "the two leaders": named just before the window.
-            found.soften(NAMED_BEFORE, f"'{e.text}' only named just before the evidence")
+            found.soften(
+                "entity_named_before",
+                NAMED_BEFORE,
+                f"'{e.text}' only named just before the evidence",
+            )
         elif e.key.startswith("#") and e.key in window.source_share:
             # A country the article keeps naming is context, not invention ("Russia denies
             # planning an attack" in an article about Ukraine); one it names once is not.
             share = window.source_share[e.key]
             factor = min(GROUP_IN_CONTEXT, GROUP_FLOOR + GROUP_SLOPE * share)
-            found.soften(factor, f"'{e.text}' only named elsewhere in the source")
+            found.soften(
+                "entity_elsewhere", factor, f"'{e.text}' only named elsewhere in the source"
+            )
         else:
-            found.fail(f"entity '{e.text}' not in evidence", contradiction=False)
+            found.fail("entity_missing", f"entity '{e.text}' not in evidence", contradiction=False)
     _check_binding(claim, window, found)
 
 
@@ -185,26 +217,41 @@ def _check_slots(claim: Analysis, window: WindowFeatures, found: _Findings) -> N
     A rival must share the claim entity's context on both sides, or two words on one side,
     and the claim's own entity must not appear in a similar context anywhere in the window.
     """
-    for e in claim.entities:
-        left, right = slot_context(claim.tokens, e.start, e.head + 1)
+    for e, (left, right) in zip(claim.entities, claim.slots, strict=True):
         if not left and not right:
             continue
         own, rival = False, None
+        words = _name_words(claim, e)
         for s in window.sentences:
-            for other in s.entities:
-                o_left, o_right = slot_context(s.tokens, other.start, other.head + 1)
+            for other, (o_left, o_right) in zip(s.entities, s.slots, strict=True):
                 shared_left, shared_right = len(left & o_left), len(right & o_right)
                 if not shared_left and not shared_right:
                     continue
-                if other.key == e.key or _named_in(e.key, frozenset({other.key})):
+                # "New York" in "New York City", "Derby County" as "Derby": the same name.
+                if (
+                    other.key == e.key
+                    or _named_in(e.key, frozenset({other.key}))
+                    or words & _name_words(s, other)
+                ):
                     own = True
                 elif ((shared_left and shared_right) or shared_left >= 2 or shared_right >= 2) and (
                     other.key not in SOFT_GROUPS or e.key in SOFT_GROUPS
                 ):
                     rival = rival or other.text
         if rival and not own:
-            found.fail(f"entity '{e.text}' not in evidence (evidence says '{rival}')")
+            found.fail(
+                "entity_replaced", f"entity '{e.text}' not in evidence (evidence says '{rival}')"
+            )
             return
+
+
+def _name_words(analysis: Analysis, entity: Entity) -> frozenset[str]:
+    """The words of a name, titles left out: "President Joe Biden" -> {joe, biden}."""
+    return frozenset(
+        t.norm
+        for t in analysis.tokens[entity.start : entity.head + 1]
+        if t.capital and t.text.lower() not in TITLES and is_content(t.norm)
+    )
 
 
 def _named_in(key: str, keys: frozenset[str]) -> bool:
@@ -227,13 +274,17 @@ def _check_binding(claim: Analysis, window: WindowFeatures, found: _Findings) ->
     if len(people) < 2:
         return
     if not any(people <= s.keys for s in window.sentences):
-        found.soften(SPLIT_NAMES, "the claim's names are spread over two sentences")
+        found.soften("names_split", SPLIT_NAMES, "the claim's names are spread over two sentences")
 
 
 def _check_quotes(claim: Analysis, window: WindowFeatures, found: _Findings) -> None:
     for quote in claim.quotes:
         if not appears_in(quote, window.folded):
-            found.fail(f"quote “{quote}” not found verbatim in evidence", contradiction=False)
+            found.fail(
+                "quote_missing",
+                f"quote “{quote}” not found verbatim in evidence",
+                contradiction=False,
+            )
 
 
 def _check_polarity(claim: Analysis, window: WindowFeatures, found: _Findings) -> None:
@@ -243,18 +294,22 @@ def _check_polarity(claim: Analysis, window: WindowFeatures, found: _Findings) -
         w = tok.norm
         if not (is_content(w) or w in SPEECH_VERBS) or w not in window_words:
             continue  # "did not say" counts, though "say" is not a content word
+        if w in pol.negated and w in pol.affirmed:
+            continue  # the claim itself says it both ways: its other mention may be the match
         claim_negated = i in pol.negated_at
         evidence_negated = _aligned_polarity(window, claim, i)
         if evidence_negated is None or evidence_negated == claim_negated:
             continue
         mine = pol.phrase(w) if claim_negated else tok.text
         other = _evidence_phrase(window, w, negated=evidence_negated)
-        found.fail(f"negation flip: claim '{mine or tok.text}' vs evidence '{other}'")
+        found.fail(
+            "negation_flip", f"negation flip: claim '{mine or tok.text}' vs evidence '{other}'"
+        )
         return
     for i, tok in enumerate(claim.tokens):
         flipped = _opposite_in(window, claim, i)
         if flipped is not None:
-            found.fail(f"antonym: claim '{tok.text}' vs evidence '{flipped}'")
+            found.fail("antonym", f"antonym: claim '{tok.text}' vs evidence '{flipped}'")
             return
 
 
@@ -342,7 +397,10 @@ def _check_speaker(claim: Analysis, window: WindowFeatures, found: _Findings) ->
         return
     if any(c.head in s.keys for c in named for s in theirs):
         return
-    found.fail(f"wrong speaker: claim attributes to {named[0].text}, evidence to {theirs[0].text}")
+    found.fail(
+        "wrong_speaker",
+        f"wrong speaker: claim attributes to {named[0].text}, evidence to {theirs[0].text}",
+    )
 
 
 def _anchor(claim: Analysis, window: WindowFeatures) -> int:
@@ -362,5 +420,7 @@ def _check_roles(claim: Analysis, window: WindowFeatures, found: _Findings) -> N
         swap = swapped(claim.tokens, claim.entities, s.tokens, s.entities)
         if swap is not None:
             a, verb, b = swap
-            found.fail(f"role swap: claim has '{a} {verb} {b}', evidence has them reversed")
+            found.fail(
+                "role_swap", f"role swap: claim has '{a} {verb} {b}', evidence has them reversed"
+            )
             return

@@ -228,6 +228,9 @@ _SYNONYMS = [
     "rain rainfall",
     "scientist researcher",
     "study research",
+    "say speak spoke spoken tell",
+    "work employ",
+    "hold conduct stage",
 ]
 
 # Multi-word expressions rewritten to one token before stemming.
