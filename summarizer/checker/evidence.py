@@ -8,7 +8,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,6 +21,7 @@ from summarizer.checker.words import Token, is_content, word_list
 
 CONTEXT_SENTENCES = 2  # sentences before a window that may hold who "he" or "they" is
 PAIR_PENALTY = 0.9  # a two-sentence window must add real overlap to beat its best sentence
+FACTS_CACHED = 256  # source sets whose facts are kept (one per outlet a briefing checks against)
 CANDIDATES_PER_WINDOW = 8  # sentences considered per window asked for
 
 
@@ -169,7 +170,7 @@ class EvidenceIndex:
         self._idf = {w: 1.0 + math.log((n + 1) / (len(p) + 1)) for w, p in postings.items()}
         self._cache: dict[tuple[int, int], WindowFeatures] = {}
         self._source_content: dict[str, frozenset[str]] = {}
-        self._facts: dict[frozenset[str] | None, SourceFacts] = {}
+        self._facts: OrderedDict[frozenset[str] | None, SourceFacts] = OrderedDict()
 
     # --- lookups -----------------------------------------------------------------------------
 
@@ -210,7 +211,9 @@ class EvidenceIndex:
         """The content words, word n-grams, numbers and names of the chosen sources."""
         key = None if restrict_to is None else frozenset(restrict_to)
         cached = self._facts.get(key)
-        if cached is None:
+        if cached is not None:
+            self._facts.move_to_end(key)
+        else:
             parts = [
                 a
                 for a, source in zip(self._analyses, self._source, strict=True)
@@ -225,9 +228,9 @@ class EvidenceIndex:
                 numbers=frozenset(q.value for a in parts for q in a.numbers),
                 keys=frozenset().union(*(a.keys for a in parts)),
             )
-            if len(self._facts) > 64:
-                self._facts.clear()
             self._facts[key] = cached
+            if len(self._facts) > FACTS_CACHED:
+                self._facts.popitem(last=False)
         return cached
 
     def together(self, a: str, b: str, restrict_to: Collection[str] | None = None) -> bool:
