@@ -11,19 +11,21 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
+from summarizer import progress as tracking
 from summarizer.checker.entities import entity_name, key_of
 from summarizer.disagree import find_disagreements
 from summarizer.errors import DeadlineExceeded, ModelError
 from summarizer.extractive import REDUNDANCY, extractive_claims, overlap
 from summarizer.llm import ChatModel, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS, checked_groups, merge, similarity_groups
+from summarizer.parallel import run_parallel
+from summarizer.redact import printable
 from summarizer.salience import STOPWORDS, Scored, content_words, score_sentences
 from summarizer.summarise import propose_groups, source_claims
 from summarizer.templating import prompt_version
-from summarizer.types import Briefing, Claim, Corpus, Engine, SourceRef, Usage
+from summarizer.types import Briefing, Claim, Corpus, Engine, Source, SourceRef, Usage
 from summarizer.verify import Verifier
 
 log = logging.getLogger("summarizer.briefing")
@@ -67,7 +69,10 @@ def llm_briefing(
 ) -> Briefing:
     """Model claims per source, concurrently; a source whose model step fails goes extractive.
 
-    Raises the first model error when every source failed: nothing was produced by the model.
+    ``concurrency`` sources are worked on at once (how many model calls are in flight is the
+    model's business: the embedded server takes one at a time). Each fallback is logged as a
+    warning when it happens. Raises the first model error when every source failed: nothing
+    was produced by the model. On Ctrl-C the calls in flight are cancelled at once.
     """
     started = time.monotonic()
     before = meter.snapshot()  # the meter may be shared by several briefings of one run
@@ -75,28 +80,41 @@ def llm_briefing(
     verifier = Verifier(corpus)
     notes: list[str] = []
     failures: list[ModelError | DeadlineExceeded] = []
-    claims: list[Claim] = []
+    sources = corpus.sources
+    tracking.plan([(s.id, s.name) for s in sources])
 
-    def one(source_id: str) -> list[Claim]:
-        source = corpus.source(source_id)
-        claims = source_claims(model, source, scored[source_id])
-        checked = [v for c in claims for v in verifier.verify_claims(c)]
-        return backfill(checked, extractive_claims(scored[source_id], CLAIMS_PER_SOURCE))
+    def one(source: Source) -> list[Claim]:
+        with tracking.task(source.id):
+            claims = source_claims(model, source, scored[source.id])
+            tracking.update("verifying")
+            checked = [v for c in claims for v in verifier.verify_claims(c)]
+            return backfill(checked, extractive_claims(scored[source.id], CLAIMS_PER_SOURCE))
 
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = {s.id: pool.submit(one, s.id) for s in corpus.sources}
-        for done, source in enumerate(corpus.sources, start=1):
-            try:
-                claims.extend(futures[source.id].result())
-                progress(f"[{done}/{len(corpus.sources)}] summarised {source.name}")
-            except (ModelError, DeadlineExceeded) as exc:
-                failures.append(exc)
-                claims.extend(extractive_claims(scored[source.id], CLAIMS_PER_SOURCE))
-                notes.append(f"{source.name}: model step failed ({exc}); extractive points used")
-                progress(f"[{done}/{len(corpus.sources)}] {source.name}: fell back to extractive")
-    if failures and len(failures) == len(corpus.sources):
+    by_source: dict[str, list[Claim]] = {}
+    outcomes = run_parallel(one, sources, workers=concurrency, stop=model.cancel)
+    for done, (index, outcome) in enumerate(outcomes, start=1):
+        source = sources[index]
+        if isinstance(outcome, ModelError | DeadlineExceeded):
+            failures.append(outcome)
+            by_source[source.id] = extractive_claims(scored[source.id], CLAIMS_PER_SOURCE)
+            notes.append(f"{source.name}: model step failed ({outcome}); extractive points used")
+            log.warning(
+                "%s: model step failed (%s); using its own sentences",
+                printable(source.name, 80),
+                printable(str(outcome)),
+            )
+            tracking.update("fallback", key=source.id)
+            progress(f"[{done}/{len(sources)}] {source.name}: fell back to extractive")
+        elif isinstance(outcome, Exception):
+            raise outcome  # a bug, or Cancelled: not a model failure
+        else:
+            by_source[source.id] = outcome
+            tracking.update("done", key=source.id)
+            progress(f"[{done}/{len(sources)}] summarised {source.name}")
+    if failures and len(failures) == len(sources):
         raise failures[0]
-    names = {s.id: s.name for s in corpus.sources}
+    claims = [c for s in sources for c in by_source[s.id]]  # in source order, as before
+    names = {s.id: s.name for s in sources}
     grouping = _group(model, claims, names, notes)
     progress("merged claims")
     after = meter.snapshot()
@@ -134,7 +152,10 @@ def _group(
     grouped: list[list[int]] = []
     if len({claims[i].source for i in written}) > 1:
         subset = [claims[i] for i in written]
-        proposed = propose_groups(model, subset, names)
+        tracking.plan([("merge", "grouping claims")], reset=False)
+        with tracking.task("merge"):
+            proposed = propose_groups(model, subset, names)
+        tracking.update("done", key="merge")
         if proposed is None:
             notes.append("merge: model grouping unusable; merged by similarity")
         else:

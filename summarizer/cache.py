@@ -1,7 +1,8 @@
 """SQLite cache of model responses, keyed by model, prompt version, parameters and messages.
 
-Every finished call is stored at once, so an interrupted run keeps its work. A cache that
-cannot be opened or used is logged and skipped; it never fails a run.
+Every finished call is stored at once, so an interrupted run keeps its work; an answer that then
+fails validation is deleted again, so a re-run asks anew. A cache that cannot be opened or used
+is logged and skipped; it never fails a run.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -49,12 +51,14 @@ class ResponseCache:
 
     Raises sqlite3.Error if the file cannot be opened as a database; use open_cache to get
     None and a warning instead. After opening, errors disable the cache with one warning.
+    After ``close()`` (e.g. Ctrl-C while a worker still finishes a call) it quietly does nothing.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._broken = False
+        self._closed = False
         path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(
             path, timeout=10.0, isolation_level=None, check_same_thread=False
@@ -71,10 +75,10 @@ class ResponseCache:
             raise
 
     def get(self, key: str) -> str | None:
-        if self._broken:
-            return None
         try:
             with self._lock:
+                if self._broken or self._closed:
+                    return None
                 row = self._db.execute(
                     "SELECT value FROM responses WHERE key = ?", (key,)
                 ).fetchone()
@@ -84,20 +88,28 @@ class ResponseCache:
         return None if row is None else str(row[0])
 
     def put(self, key: str, value: str) -> None:
-        if self._broken:
-            return
-        try:
-            with self._lock:
-                self._db.execute(
-                    "INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
-                    (key, value, time.time()),
-                )
-        except sqlite3.Error as exc:
-            self._disable(exc)
+        self._write(
+            "INSERT OR REPLACE INTO responses (key, value, created) VALUES (?, ?, ?)",
+            (key, value, time.time()),
+        )
+
+    def delete(self, key: str) -> None:
+        self._write("DELETE FROM responses WHERE key = ?", (key,))
 
     def close(self) -> None:
         with self._lock:
-            self._db.close()
+            if not self._closed:
+                self._closed = True
+                self._db.close()
+
+    def _write(self, sql: str, args: tuple[object, ...]) -> None:
+        try:
+            with self._lock:
+                if self._broken or self._closed:
+                    return
+                self._db.execute(sql, args)
+        except sqlite3.Error as exc:
+            self._disable(exc)
 
     def __enter__(self) -> ResponseCache:
         return self
@@ -125,7 +137,7 @@ class CachedChatModel(WrappedChatModel):
 
     A hit returns the stored Completion with ``cached=True``; a miss calls ``inner`` and stores
     the answer immediately. Failed calls store nothing; a truncated answer is stored and
-    replayed as truncated.
+    replayed as truncated; ``discard`` deletes an answer that failed validation.
     """
 
     def __init__(self, inner: ChatModel, cache: ResponseCache, prompt_version: str) -> None:
@@ -155,7 +167,7 @@ class CachedChatModel(WrappedChatModel):
         if hit is not None and hit.finish_reason == "length":
             raise _replayed_truncation(hit, self.inner.endpoint)
         if hit is not None:
-            return hit
+            return replace(hit, cache_key=key)
         try:
             completion = self.inner.complete(
                 messages,
@@ -170,7 +182,12 @@ class CachedChatModel(WrappedChatModel):
             self.cache.put(key, _encode(_truncated_completion(exc, self.inner.name)))
             raise
         self.cache.put(key, _encode(completion))
-        return completion
+        return replace(completion, cache_key=key)
+
+    def discard(self, completion: Completion) -> None:
+        if completion.cache_key is not None:
+            self.cache.delete(completion.cache_key)
+        self.inner.discard(completion)
 
 
 def _truncated_completion(exc: TruncatedOutput, model: str) -> Completion:

@@ -1,23 +1,34 @@
 """Command-line interface: parse arguments, call the library, print, map errors to exit codes.
 
-Exit codes: 0 ok, 1 the run failed, 2 bad usage or no usable input.
+Exit codes: 0 ok, 1 the run failed, 2 bad usage or no usable input, 130 interrupted.
+The library is imported by the command that needs it, so `--help` loads no model client,
+HTML extractor, tokenizer or numpy.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any
 
-from summarizer import __version__, evalreport, evaluation, factcheck, nightly, pipeline, render
-from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS
+from summarizer import __version__
+from summarizer.defaults import (
+    DEFAULT_BASELINE,
+    DEFAULT_CASES,
+    DEFAULT_MAX_CHUNK_TOKENS,
+    DEFAULT_MAX_POINTS,
+)
 from summarizer.errors import SummarizerError, UsageError
 from summarizer.fsutil import atomic_write
-from summarizer.merge import DEFAULT_MAX_POINTS
-from summarizer.settings import Settings, resolve_settings
+
+if TYPE_CHECKING:
+    from summarizer.settings import Settings
 
 
 def _warn(message: str) -> None:
@@ -122,12 +133,22 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
         "default: start the embedded SmolLM2 server",
     )
     g.add_argument("--model", help="model name (env SUMMARIZER_MODEL)")
-    g.add_argument("--timeout", type=_positive_float, help="seconds per model call (default 60)")
+    g.add_argument(
+        "--timeout",
+        type=_positive_float,
+        help="seconds a model call may go without a token before it counts as stuck "
+        "(default 60); a slow answer that keeps streaming is never cut",
+    )
     g.add_argument(
         "--deadline", type=_positive_float, help="seconds for the whole run (default 900)"
     )
     g.add_argument("--max-retries", type=_non_negative_int, help="retries per call (default 3)")
-    g.add_argument("--concurrency", type=_positive_int, help="parallel model calls (default 4)")
+    g.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        help="sources worked on at once (default 4); the embedded model still computes one "
+        "answer at a time, an endpoint gets up to this many calls at once",
+    )
     g.add_argument(
         "--no-cache", action="store_true", help="do not read or write the response cache"
     )
@@ -136,6 +157,8 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
+    from summarizer.settings import resolve_settings
+
     flags = {
         "base_url": args.base_url,
         "model": args.model,
@@ -159,6 +182,20 @@ def _progress(verbose: bool) -> Callable[[str], None]:
     return show
 
 
+@contextlib.contextmanager
+def _live_progress(enabled: bool = True) -> Iterator[None]:
+    """On a terminal, a live board on stderr: a line per source (state, tokens/s, elapsed) and
+    an ETA. Elsewhere nothing (warnings, e.g. each fallback, are printed either way)."""
+    if not (enabled and sys.stderr.isatty()):
+        yield
+        return
+    from summarizer import progress
+
+    board = progress.Board()
+    with progress.tracking(board), progress.live(board):
+        yield
+
+
 def _emit(text: str, out: str | None) -> None:
     if out:
         atomic_write(out, text)
@@ -168,18 +205,21 @@ def _emit(text: str, out: str | None) -> None:
 
 
 def _cmd_brief(args: argparse.Namespace) -> int:
+    from summarizer import pipeline, render
+
     settings = _settings(args) if args.engine == "llm" else None
-    briefing = pipeline.brief(
-        args.paths,
-        engine=args.engine,
-        settings=settings,
-        max_points=args.max_points,
-        max_chunk_tokens=args.max_chunk_tokens,
-        max_bytes=int(args.max_file_mb * 1024 * 1024),
-        stdin=sys.stdin.buffer,
-        warn=_warn,
-        progress=_progress(args.verbose),
-    )
+    with _live_progress(args.engine == "llm"):
+        briefing = pipeline.brief(
+            args.paths,
+            engine=args.engine,
+            settings=settings,
+            max_points=args.max_points,
+            max_chunk_tokens=args.max_chunk_tokens,
+            max_bytes=int(args.max_file_mb * 1024 * 1024),
+            stdin=sys.stdin.buffer,
+            warn=_warn,
+            progress=_progress(args.verbose),
+        )
     _emit(render.render_briefing(briefing, args.format), args.out)
     return 0
 
@@ -243,6 +283,8 @@ def _add_nightly_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def _cmd_nightly(args: argparse.Namespace) -> int:
+    from summarizer import nightly
+
     flags = {
         "inbox": args.inbox,
         "to": args.to,
@@ -263,7 +305,10 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
     }
     options = nightly.resolve_options(flags, config_path=Path(args.config) if args.config else None)
     settings = _settings(args) if options.engine == "llm" else None
-    result = nightly.run_nightly(options, settings, warn=_warn, progress=_progress(args.verbose))
+    with _live_progress(options.engine == "llm"):
+        result = nightly.run_nightly(
+            options, settings, warn=_warn, progress=_progress(args.verbose)
+        )
     if result.status == "dry-run":
         _emit(result.preview, None)
     elif result.status == "already-sent":
@@ -327,6 +372,8 @@ def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from summarizer import factcheck
+
     judge = _settings(args) if args.judge else None
     if args.batch:
         if args.sources or args.summary:
@@ -344,14 +391,15 @@ def _cmd_check(args: argparse.Namespace) -> int:
         raise UsageError("check needs --sources PATH... and --summary FILE (or --batch FILE)")
     if args.format == "jsonl":
         raise UsageError("--format jsonl is for --batch")
-    report = factcheck.check_files(
-        args.sources,
-        args.summary,
-        judge=judge,
-        max_bytes=int(args.max_file_mb * 1024 * 1024),
-        stdin=sys.stdin.buffer,
-        warn=_warn,
-    )
+    with _live_progress(judge is not None):
+        report = factcheck.check_files(
+            args.sources,
+            args.summary,
+            judge=judge,
+            max_bytes=int(args.max_file_mb * 1024 * 1024),
+            stdin=sys.stdin.buffer,
+            warn=_warn,
+        )
     if args.format == "json":
         _emit(factcheck.report_json(report) + "\n", None)
     else:
@@ -376,14 +424,14 @@ def _add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.add_argument(
         "--cases",
         metavar="PATH",
-        default=str(evaluation.DEFAULT_CASES),
-        help=f"an eval case file or a folder of them (default: {evaluation.DEFAULT_CASES})",
+        default=str(DEFAULT_CASES),
+        help=f"an eval case file or a folder of them (default: {DEFAULT_CASES})",
     )
     p.add_argument(
         "--baseline",
         metavar="FILE",
-        default=str(evaluation.DEFAULT_BASELINE),
-        help=f"baseline metrics (default: {evaluation.DEFAULT_BASELINE})",
+        default=str(DEFAULT_BASELINE),
+        help=f"baseline metrics (default: {DEFAULT_BASELINE})",
     )
     p.add_argument(
         "--update-baseline",
@@ -400,15 +448,18 @@ def _add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    result = evaluation.run_eval(
-        args.cases,
-        engine=args.engine,
-        settings=_settings(args) if args.engine == "llm" else None,
-        baseline_path=args.baseline,
-        update_baseline=args.update_baseline,
-        progress=_progress(args.verbose),
-        warn=_warn,
-    )
+    from summarizer import evalreport, evaluation
+
+    with _live_progress(args.engine == "llm"):
+        result = evaluation.run_eval(
+            args.cases,
+            engine=args.engine,
+            settings=_settings(args) if args.engine == "llm" else None,
+            baseline_path=args.baseline,
+            update_baseline=args.update_baseline,
+            progress=_progress(args.verbose),
+            warn=_warn,
+        )
     folder = evalreport.write_report(result, args.report_dir)
     if args.format == "json":
         _emit(evalreport.eval_json(result, folder) + "\n", None)
@@ -418,6 +469,8 @@ def _cmd_eval(args: argparse.Namespace) -> int:
 
 
 def _cmd_prepare(args: argparse.Namespace) -> int:
+    from summarizer import pipeline, render
+
     corpus = pipeline.prepare(
         args.paths,
         max_chunk_tokens=args.max_chunk_tokens,
@@ -430,18 +483,59 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Stderr:
+    """Whatever sys.stderr is when a line is written (the live board swaps it to print above)."""
+
+    def write(self, text: str) -> int:
+        return sys.stderr.write(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
+
+
+class _CliFormatter(logging.Formatter):
+    """Without -v a warning reads like the CLI's own: "summarizer: warning: ..."."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"summarizer: {record.levelname.lower()}: {record.getMessage()}"
+
+
+def _configure_logging(verbose: bool) -> None:
+    handler = logging.StreamHandler(_Stderr())
+    if verbose:  # timestamps and logger names
+        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    else:
+        handler.setFormatter(_CliFormatter())
+    logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
+    if verbose:  # basicConfig does nothing if a handler exists (OPENAI_LOG makes one)
+        logging.getLogger().setLevel(logging.DEBUG)
+
+
+@contextlib.contextmanager
+def _one_interrupt() -> Iterator[None]:
+    """Ctrl-C raises KeyboardInterrupt once; a second one while the run cleans up (stops the
+    embedded server, closes the cache: bounded, about a second) is ignored, so the cleanup
+    finishes and nothing half-done is printed."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGINT, interrupt)
+    except ValueError:  # not the main thread (main() called from a worker): leave it
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        # Without -v a warning reads like the CLI's own; with -v, timestamps and logger names.
-        format="%(asctime)s %(name)s %(levelname)s %(message)s"
-        if args.verbose
-        else "summarizer: %(levelname)s: %(message)s",
-    )
-    if args.verbose:  # basicConfig does nothing if a handler exists (OPENAI_LOG makes one)
-        logging.getLogger().setLevel(logging.DEBUG)
+    _configure_logging(args.verbose)
     # HTTP libraries log request URLs (which may carry credentials) and wire chatter.
     for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
@@ -449,7 +543,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.func(args))
+        with _one_interrupt():
+            return int(args.func(args))
     except SummarizerError as exc:
         print(f"summarizer: error: {exc}", file=sys.stderr)
         return exc.exit_code

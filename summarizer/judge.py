@@ -10,13 +10,14 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
+from summarizer import progress as tracking
 from summarizer.errors import DeadlineExceeded, ModelError
 from summarizer.llm import ChatModel, Message, UsageMeter, complete_json
 from summarizer.models import open_model
+from summarizer.parallel import run_parallel
 from summarizer.settings import Settings
 from summarizer.templating import prompt_version, render, strip_fence_markers
 
@@ -98,11 +99,22 @@ class Judge:
         return opinion
 
     def opinions(self, asks: Sequence[tuple[str, Sequence[Shown]]]) -> list[Opinion]:
-        """Opinions for several (claim, evidence) pairs, in order."""
-        if len(asks) <= 1 or self.concurrency == 1:
-            return [self.opinion(c, e) for c, e in asks]
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            return list(pool.map(lambda ask: self.opinion(*ask), asks))
+        """Opinions for several (claim, evidence) pairs, in order; Ctrl-C cancels the calls."""
+        tracking.plan([(f"claim-{n}", f"claim {n}") for n in range(1, len(asks) + 1)])
+
+        def one(n: int) -> Opinion:
+            with tracking.task(f"claim-{n + 1}"):
+                opinion = self.opinion(*asks[n])
+                tracking.update("fallback" if opinion.verdict.startswith("ERROR") else "done")
+            return opinion
+
+        found: dict[int, Opinion] = {}
+        runs = run_parallel(one, range(len(asks)), workers=self.concurrency, stop=self.model.cancel)
+        for index, outcome in runs:
+            if isinstance(outcome, Exception):
+                raise outcome  # Cancelled, or a bug: opinion() turns model errors into ERROR
+            found[index] = outcome
+        return [found[n] for n in range(len(asks))]
 
 
 @contextlib.contextmanager

@@ -2,10 +2,14 @@
 
 Retries live here and nowhere else (tenacity, bounded by the run's Deadline); so do JSON
 answers with one re-ask (complete_json) and usage metering (UsageMeter, MeteredChatModel).
+Answers are streamed: a call is "stuck" when no token came for ``timeout`` seconds, never
+because it is slow, and every answer is bounded in bytes and time (summarizer.guard).
 """
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import email.utils
 import http
 import json
@@ -14,14 +18,17 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Literal, NoReturn, Protocol, TypeVar, cast
 
+import httpx2
 import openai
 from tenacity import RetryCallState, Retrying, retry_if_exception_type
 
+from summarizer import progress
 from summarizer.errors import (
+    Cancelled,
     ContextLengthExceeded,
     DeadlineExceeded,
     EndpointRejected,
@@ -30,7 +37,8 @@ from summarizer.errors import (
     ModelError,
     TruncatedOutput,
 )
-from summarizer.redact import Redactor
+from summarizer.guard import Abandoned, Budget, Guard
+from summarizer.redact import Redactor, printable
 from summarizer.settings import redact_url
 from summarizer.types import Usage
 
@@ -39,6 +47,13 @@ log = logging.getLogger("summarizer.llm")
 NO_KEY = "sk-no-key-required"  # what local servers that need no key are sent
 MAX_RETRY_AFTER = 600.0  # without a deadline, a longer Retry-After means "give up", not "sleep"
 RETRY_STATUSES = frozenset({408, 409, 429})  # plus every 5xx
+# Per answer: its bytes on the wire, its text and its stream events, from its max_tokens.
+ANSWER_BYTES_BASE = 256 * 1024
+ANSWER_BYTES_PER_TOKEN = 2048  # a streamed token is one SSE event of a few hundred bytes
+CHARS_PER_TOKEN = 32  # far above any tokenizer's longest token
+EVENTS_PER_TOKEN = 4
+CONNECT_TIMEOUT = 10.0
+MODEL_ID_LIMIT = 200
 
 T = TypeVar("T")
 Role = Literal["system", "user", "assistant"]
@@ -58,10 +73,13 @@ class Completion:
     finish_reason: str
     model: str
     cached: bool = False
+    # Where a cache layer stored it, so an answer that fails validation can be dropped again.
+    cache_key: str | None = field(default=None, repr=False, compare=False)
 
 
 class ChatModel(Protocol):
-    """Send messages, get text and usage. Implementations raise ModelError or DeadlineExceeded."""
+    """Send messages, get text and usage. Implementations raise ModelError, DeadlineExceeded,
+    or Cancelled after ``cancel()``."""
 
     @property
     def name(self) -> str:
@@ -83,6 +101,14 @@ class ChatModel(Protocol):
         schema: Mapping[str, Any] | None = None,
     ) -> Completion:
         """``schema`` (a JSON schema) implies json_mode; servers that can, constrain decoding."""
+        ...
+
+    def discard(self, completion: Completion) -> None:
+        """``completion`` failed validation: keep it nowhere (a cache forgets it)."""
+        ...
+
+    def cancel(self) -> None:
+        """Stop every call in flight (the server sees the client go) and refuse new ones."""
         ...
 
 
@@ -108,26 +134,99 @@ class Deadline:
             raise DeadlineExceeded(f"run deadline of {self.seconds:g}s passed before {doing}")
 
 
+class Slots:
+    """At most ``n`` calls in flight; the others wait their turn, first come first served.
+
+    Waiting for a slot is not a timeout: it ends when a slot is free, when the run's deadline
+    passes (DeadlineExceeded) or when the run is cancelled (Cancelled).
+    """
+
+    POLL = 0.25
+
+    def __init__(self, n: int) -> None:
+        if n < 1:
+            raise ValueError(f"slots must be positive, got {n}")
+        self.n = n
+        self._busy = 0
+        self._queue: collections.deque[object] = collections.deque()
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def hold(self, deadline: Deadline, cancelled: threading.Event, doing: str) -> Iterator[None]:
+        me = object()
+        with self._cond:
+            self._queue.append(me)
+            try:
+                while self._queue[0] is not me or self._busy >= self.n:
+                    if cancelled.is_set():
+                        raise Cancelled("interrupted")
+                    left = deadline.remaining()
+                    if left is not None and left <= 0:
+                        ahead = self._queue.index(me) + self._busy
+                        raise DeadlineExceeded(
+                            f"run deadline of {deadline.seconds:g}s passed while waiting for "
+                            f"{doing} ({ahead} call{'s' if ahead != 1 else ''} ahead)"
+                        )
+                    self._cond.wait(self.POLL if left is None else min(self.POLL, left))
+            except BaseException:
+                self._queue.remove(me)
+                self._cond.notify_all()
+                raise
+            self._queue.popleft()
+            self._busy += 1
+            self._cond.notify_all()  # the next in line may fit too
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify_all()
+
+
 # --- the OpenAI-compatible implementation ----------------------------------------------------
 
 
 class _Transient(Exception):
     """A failure worth retrying; ``cause`` is one line for the final message."""
 
-    def __init__(self, cause: str, *, retry_after: float | None = None) -> None:
+    def __init__(
+        self, cause: str, *, retry_after: float | None = None, abandoned: bool = False
+    ) -> None:
         super().__init__(cause)
         self.cause = cause
         self.retry_after = retry_after
+        self.abandoned = abandoned  # the client stopped reading it before its end
+
+
+@dataclass
+class _Answer:
+    """What a streamed answer has delivered so far."""
+
+    parts: list[str] = field(default_factory=list)
+    chars: int = 0
+    events: int = 0
+    deltas: int = 0
+    finish: str | None = None
+    model: str | None = None
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
 
 
 class OpenAIChatModel:
     """ChatModel over any OpenAI-compatible endpoint, with the project's one retry policy.
 
     ``json_mode``: the server accepts ``response_format={"type": "json_object"}``;
-    ``json_schema``: it also takes a ``schema`` inside it, as llama.cpp does. The SDK's own
-    retries are off; tenacity retries 408/409/429/5xx, connection errors,
-    timeouts and garbled responses up to ``max_retries`` times with jittered exponential
-    backoff, or exactly the server's Retry-After. Nothing is retried past the deadline.
+    ``json_schema``: it also takes a ``schema`` inside it, as llama.cpp does. Answers are
+    streamed; ``timeout`` is the longest wait for the next token (or the first one). The SDK's
+    own retries are off; tenacity retries 408/409/429/5xx, connection errors, stalls and
+    garbled responses up to ``max_retries`` times with jittered exponential backoff, or exactly
+    the server's Retry-After. Nothing is retried past the deadline.
+
+    ``slots``: how many calls the server computes at once (the embedded server: its slots);
+    more calls wait here, which is not a timeout. None: no limit beyond the caller's threads.
+    ``wait_idle(seconds)``: for a server we run, returns once it has finished what it was
+    computing (True) or not within ``seconds`` (False); after an abandoned answer the next
+    request waits for it, so retries never queue behind work the server is still doing.
     """
 
     def __init__(
@@ -144,26 +243,56 @@ class OpenAIChatModel:
         json_schema: bool = False,
         retry_backoff: float = 0.5,
         retry_backoff_max: float = 20.0,
+        slots: int | None = None,
+        wait_idle: Callable[[float], bool] | None = None,
     ) -> None:
         self.name = model
         self.endpoint = endpoint or redact_url(base_url)
         self.supports_json_mode = json_mode
         self.supports_json_schema = json_mode and json_schema
         self._key = api_key or NO_KEY
+        self._redact = Redactor([self._key])
         self._timeout = timeout
         self._attempts = max_retries + 1
         self._deadline = deadline or Deadline(None)
         self._backoff = retry_backoff
         self._backoff_max = retry_backoff_max
+        self._slots = Slots(slots) if slots else None
+        self._wait_idle = wait_idle
+        self._cancelled = threading.Event()
+        self._stream_usage = True  # ask for usage in the stream until the server refuses
+        self._guard = Guard()
+        self._http = httpx2.Client(
+            follow_redirects=True,
+            # A compressed body could expand far past the bytes the guard counts.
+            headers={"Accept-Encoding": "identity"},
+            event_hooks={"response": [self._guard.on_response]},
+        )
         self._client = openai.OpenAI(
-            api_key=self._key, base_url=base_url, timeout=timeout, max_retries=0
+            api_key=self._key,
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=0,
+            http_client=self._http,
         )
 
     def __repr__(self) -> str:
         return f"OpenAIChatModel(model={self.name!r}, endpoint={self.endpoint!r})"
 
+    @property
+    def slots(self) -> int | None:
+        return None if self._slots is None else self._slots.n
+
     def close(self) -> None:
+        self._guard.close()
         self._client.close()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+        self._guard.cancel_all()
+
+    def discard(self, completion: Completion) -> None:
+        pass  # nothing is kept here
 
     def complete(
         self,
@@ -181,6 +310,7 @@ class OpenAIChatModel:
             retry=retry_if_exception_type(_Transient),
             wait=self._wait,
             stop=self._stop,
+            sleep=self._sleep,
             before_sleep=self._log_retry,
             retry_error_callback=self._give_up,
         )
@@ -197,28 +327,40 @@ class OpenAIChatModel:
         raise AssertionError("unreachable: tenacity either returns or raises")
 
     def list_models(self) -> list[str]:
-        """Model ids the endpoint serves (GET /models), once, without retries."""
-        timeout = self._call_timeout()
+        """Model ids the endpoint serves (GET /models), once, without retries.
+
+        The ids are the server's text: made printable (one line, no control characters)."""
+        budget = self._budget(max_tokens=1)
         try:
-            page = self._client.models.list(timeout=timeout)
-        except openai.APIError as exc:
-            error = self._translate(exc, timeout)
+            with self._guard.limits(budget):
+                page = self._client.models.list(timeout=self._http_timeout(budget))
+                ids = [str(m.id) for m in page.data]
+        except (openai.APIError, Abandoned, RecursionError) as exc:
+            error = self._failure(exc, budget)
             if isinstance(error, _Transient):
                 raise EndpointUnavailable(
                     f"{self.endpoint}: {error.cause}", endpoint=self.endpoint
                 ) from exc
             raise error from exc
-        return [m.id for m in page.data]
+        return [self._model_id(i) for i in ids]
 
     # --- one attempt -------------------------------------------------------------------------
 
-    def _call_timeout(self) -> float:
+    def _budget(self, max_tokens: int) -> Budget:
         left = self._deadline.remaining()
-        if left is None:
-            return self._timeout
-        if left <= 0:
+        if left is not None and left <= 0:
             self._deadline.check(f"calling {self.endpoint}")
-        return min(self._timeout, left)
+        return Budget(
+            max_bytes=ANSWER_BYTES_BASE + ANSWER_BYTES_PER_TOKEN * max_tokens,
+            stall=self._timeout,
+            until=None if left is None else time.monotonic() + left,
+            cancelled=self._cancelled,
+        )
+
+    @staticmethod
+    def _http_timeout(budget: Budget) -> httpx2.Timeout:
+        read = budget.read_timeout()
+        return httpx2.Timeout(read, connect=min(CONNECT_TIMEOUT, read))
 
     def _attempt(
         self,
@@ -230,39 +372,108 @@ class OpenAIChatModel:
         schema: Mapping[str, Any] | None,
         attempt: int,
     ) -> Completion:
-        timeout = self._call_timeout()
-        extra: dict[str, Any] = {}
+        if self._cancelled.is_set():
+            raise Cancelled("interrupted")
+        self._deadline.check(f"calling {self.endpoint}")
+        request: dict[str, Any] = {
+            "model": self.name,
+            "messages": cast(Any, payload),
+            "max_tokens": max_tokens,
+            "temperature": temperature,
+            "stream": True,
+        }
         if json_mode and self.supports_json_mode:
             response_format: dict[str, Any] = {"type": "json_object"}
             if schema is not None and self.supports_json_schema:
                 response_format["schema"] = dict(schema)
-            extra["response_format"] = response_format
-        started = time.monotonic()
-        try:
-            response = self._client.chat.completions.create(
-                model=self.name,
-                messages=cast(Any, payload),
-                max_tokens=max_tokens,
-                temperature=temperature,
-                timeout=timeout,
-                **extra,
-            )
-        except openai.APIError as exc:
-            raise self._translate(exc, timeout) from exc
-        except json.JSONDecodeError as exc:
-            raise _Transient("malformed response (body is not JSON)") from exc
-        seconds = time.monotonic() - started
+            request["response_format"] = response_format
+        with self._slot():
+            progress.update("asking")
+            started = time.monotonic()
+            budget = self._budget(max_tokens)
+            try:
+                answer = self._ask(request, budget)
+            except _Transient as transient:
+                if transient.abandoned:
+                    self._settle(transient)
+                raise
+            except (openai.APIError, Abandoned, RecursionError) as exc:
+                error = self._failure(exc, budget)
+                if isinstance(error, _Transient) and budget.spent is not None:
+                    self._settle(error)
+                raise error from exc
+        return self._completion(answer, payload, max_tokens, attempt, time.monotonic() - started)
 
-        choices = getattr(response, "choices", None)
-        if not choices:
-            raise _Transient("malformed response (no choices)")
-        choice = choices[0]
-        message = getattr(choice, "message", None)
-        text = getattr(message, "content", None) or ""
-        usage = getattr(response, "usage", None)
-        prompt_tokens = int(getattr(usage, "prompt_tokens", 0) or 0)
-        completion_tokens = int(getattr(usage, "completion_tokens", 0) or 0)
-        finish = str(getattr(choice, "finish_reason", None) or "unknown")
+    @contextlib.contextmanager
+    def _slot(self) -> Iterator[None]:
+        if self._slots is None:
+            yield
+            return
+        progress.update("waiting")
+        with self._slots.hold(self._deadline, self._cancelled, self.endpoint):
+            yield
+
+    def _ask(self, request: dict[str, Any], budget: Budget) -> _Answer:
+        """Send the request and read the streamed answer within ``budget``."""
+        while True:
+            extra = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
+            try:
+                with self._guard.limits(budget):
+                    create = cast(Any, self._client.chat.completions.create)
+                    stream = create(**request, **extra, timeout=self._http_timeout(budget))
+                    with stream:
+                        return self._read(stream, budget, request["max_tokens"])
+            except openai.APIStatusError as exc:
+                if not (extra and exc.status_code in (400, 422) and _names_stream_options(exc)):
+                    raise
+                log.debug("%s refuses stream_options; usage will be counted here", self.endpoint)
+                self._stream_usage = False
+
+    def _read(self, stream: Any, budget: Budget, max_tokens: int) -> _Answer:
+        answer = _Answer()
+        if "text/event-stream" not in stream.response.headers.get("content-type", ""):
+            # A server that does not stream sends the whole completion as JSON.
+            try:
+                body = json.loads(stream.response.read())
+            except (ValueError, RecursionError) as exc:
+                raise _Transient("malformed response (body is not JSON)") from exc
+            _take_body(answer, body)
+            budget.progress()
+            return answer
+        for chunk in stream:
+            answer.events += 1
+            if answer.events > EVENTS_PER_TOKEN * max_tokens + 64:
+                raise _Transient(
+                    f"answer has more parts than max_tokens={max_tokens} allows", abandoned=True
+                )
+            if _take_chunk(answer, chunk):
+                budget.progress()
+            if answer.chars > CHARS_PER_TOKEN * max_tokens + 1024:
+                raise _Transient(
+                    f"answer longer than max_tokens={max_tokens} allows", abandoned=True
+                )
+        return answer
+
+    def _completion(
+        self,
+        answer: _Answer,
+        payload: list[dict[str, str]],
+        max_tokens: int,
+        attempt: int,
+        seconds: float,
+    ) -> Completion:
+        if answer.finish is None:
+            raise _Transient("malformed response (the answer ended without a finish reason)")
+        # The key never leaves the seam, even in an answer from a server that echoes it.
+        text = self._redact("".join(answer.parts))
+        if answer.chars > CHARS_PER_TOKEN * max_tokens + 1024:
+            raise _Transient(f"answer longer than max_tokens={max_tokens} allows")
+        prompt_tokens = answer.prompt_tokens
+        if prompt_tokens is None:  # the server sent no usage: count it here
+            prompt_tokens = _estimate_prompt_tokens(payload)
+        completion_tokens = answer.completion_tokens
+        if completion_tokens is None:
+            completion_tokens = answer.deltas
         log.debug(
             "call model=%s attempt=%d prompt_tokens=%d completion_tokens=%d seconds=%.2f "
             "messages=%d chars_in=%d chars_out=%d finish=%s",
@@ -274,9 +485,9 @@ class OpenAIChatModel:
             len(payload),
             sum(len(m["content"]) for m in payload),
             len(text),
-            finish,
+            answer.finish,
         )
-        if finish == "length":
+        if answer.finish == "length":
             raise TruncatedOutput(
                 f"{self.endpoint}: answer from {self.name} was cut off at max_tokens={max_tokens}",
                 endpoint=self.endpoint,
@@ -288,21 +499,60 @@ class OpenAIChatModel:
             text=text,
             prompt_tokens=prompt_tokens,
             completion_tokens=completion_tokens,
-            finish_reason=finish,
-            model=str(getattr(response, "model", None) or self.name),
+            finish_reason=answer.finish,
+            model=self._model_id(answer.model or self.name),
         )
+
+    def _model_id(self, raw: str) -> str:
+        return printable(self._redact(raw), MODEL_ID_LIMIT)
+
+    def _failure(self, exc: BaseException, budget: Budget) -> Exception:
+        """The error to raise for a failed attempt: the budget's reason first, if it ran out."""
+        spent = budget.spent or (budget.exceeded(slack=0.05) if _is_timeout(exc) else None)
+        if spent is None and isinstance(exc, Abandoned):
+            spent = exc
+        if spent is not None:
+            if spent.reason == "cancelled" or self._cancelled.is_set():
+                return Cancelled("interrupted")
+            if spent.reason == "deadline":
+                return DeadlineExceeded(
+                    f"run deadline of {self._deadline.seconds:g}s passed while {self.endpoint} "
+                    "was answering"
+                )
+            return _Transient(str(spent))
+        if self._cancelled.is_set():
+            return Cancelled("interrupted")
+        if isinstance(exc, RecursionError):
+            return _Transient("malformed response (JSON nested too deeply)")
+        if isinstance(exc, openai.APIError):
+            return self._translate(exc, budget.stall)
+        return _Transient(f"malformed response ({type(exc).__name__})")
+
+    def _settle(self, error: _Transient) -> None:
+        """After abandoning an answer of a server we run, wait (holding the slot) until it
+        stops computing it; if it does not, give up rather than queue a retry behind it."""
+        if self._wait_idle is None:
+            return
+        left = self._deadline.remaining()
+        wait = self._timeout if left is None else max(0.0, min(self._timeout, left))
+        if not self._wait_idle(wait):
+            raise EndpointUnavailable(
+                f"{self.endpoint}: {error.cause}, and the server was still busy with it "
+                f"{wait:g}s later; not asked again",
+                endpoint=self.endpoint,
+            )
 
     def _translate(self, exc: openai.APIError, timeout: float) -> Exception:
         """Map an SDK error to a retryable _Transient or a final ModelError, without the key."""
-        _scrub_exception(exc, self._key)
+        _scrub_exception(exc, self._redact)
         if isinstance(exc, openai.APITimeoutError):
-            return _Transient(f"timed out after {timeout:.3g}s")
+            return _Transient(f"timed out: no token for {timeout:g}s")
         if isinstance(exc, openai.APIConnectionError):
             return _Transient(_connection_cause(exc))
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
             what = f"HTTP {status} {_phrase(status)}".rstrip()
-            detail = _scrub(_error_message(exc), self._key)
+            detail = self._redact(_error_message(exc))
             if status == 400 and _is_context_length(exc, detail):
                 return ContextLengthExceeded(
                     f"{self.endpoint}: prompt does not fit {self.name}'s context: {detail}",
@@ -317,8 +567,9 @@ class OpenAIChatModel:
                 f"{self.endpoint}: {what}" + (f": {detail}" if detail else ""),
                 endpoint=self.endpoint,
             )
-        # A 2xx whose body is not the JSON we expect (proxy error pages, cut-off bodies).
-        return _Transient(f"malformed response ({_first_line(str(exc))})")
+        # A 2xx whose body is not what we expect (proxy error pages, cut-off bodies, an error
+        # event inside the stream).
+        return _Transient(f"malformed response ({self._redact(_first_line(str(exc)))})")
 
     # --- tenacity hooks ----------------------------------------------------------------------
 
@@ -328,6 +579,11 @@ class OpenAIChatModel:
             return exc.retry_after
         base = min(self._backoff * 2.0 ** (state.attempt_number - 1), self._backoff_max)
         return min(base + random.uniform(0, self._backoff), self._backoff_max)
+
+    def _sleep(self, seconds: float) -> None:
+        """Backoff between attempts; Ctrl-C ends it at once."""
+        if self._cancelled.wait(seconds):
+            raise Cancelled("interrupted")
 
     def _stop(self, state: RetryCallState) -> bool:
         if state.attempt_number >= self._attempts:
@@ -371,6 +627,73 @@ class OpenAIChatModel:
         ) from origin
 
 
+# --- reading answers -------------------------------------------------------------------------
+
+
+def _take_chunk(answer: _Answer, chunk: Any) -> bool:
+    """Add one streamed chunk to ``answer``; True if it carried a token or the end."""
+    moved = False
+    answer.model = getattr(chunk, "model", None) or answer.model
+    usage = getattr(chunk, "usage", None)
+    if usage is not None:
+        answer.prompt_tokens = _int(getattr(usage, "prompt_tokens", None))
+        answer.completion_tokens = _int(getattr(usage, "completion_tokens", None))
+        moved = True
+    choices = getattr(chunk, "choices", None) or []
+    if choices:
+        choice = choices[0]
+        piece = getattr(getattr(choice, "delta", None), "content", None)
+        if isinstance(piece, str) and piece:
+            answer.parts.append(piece)
+            answer.chars += len(piece)
+            answer.deltas += 1
+            progress.tokens(1)
+            moved = True
+        finish = getattr(choice, "finish_reason", None)
+        if finish:
+            answer.finish = str(finish)
+            moved = True
+    return moved
+
+
+def _take_body(answer: _Answer, body: Any) -> None:
+    """Fill ``answer`` from a whole (not streamed) chat completion."""
+    if not isinstance(body, Mapping):
+        raise _Transient("malformed response (body is not a JSON object)")
+    choices = body.get("choices")
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
+        raise _Transient("malformed response (no choices)")
+    message = choices[0].get("message")
+    text = message.get("content") if isinstance(message, Mapping) else None
+    answer.parts = [text] if isinstance(text, str) else []
+    answer.chars = len(text) if isinstance(text, str) else 0
+    answer.finish = str(choices[0].get("finish_reason") or "unknown")
+    model = body.get("model")
+    answer.model = model if isinstance(model, str) else None
+    usage = body.get("usage")
+    if isinstance(usage, Mapping):
+        answer.prompt_tokens = _int(usage.get("prompt_tokens"))
+        answer.completion_tokens = _int(usage.get("completion_tokens"))
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+
+
+def _estimate_prompt_tokens(payload: list[dict[str, str]]) -> int:
+    from summarizer.tokens import count_many  # tiktoken, only when a server sends no usage
+
+    return sum(count_many([m["content"] for m in payload])) + 4 * len(payload)
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException)
+
+
+def _names_stream_options(exc: openai.APIStatusError) -> bool:
+    return "stream_options" in f"{_error_message(exc)} {exc.body}"
+
+
 # --- error details, without secrets ----------------------------------------------------------
 
 _CONTEXT = re.compile(
@@ -379,14 +702,16 @@ _CONTEXT = re.compile(
 )
 
 
-def _scrub(text: str, key: str) -> str:
-    return Redactor([key])(text)
-
-
-def _scrub_exception(exc: openai.APIError, key: str) -> None:
-    """The SDK may echo request details in its message; scrub before it is chained to ours."""
-    exc.args = tuple(_scrub(a, key) if isinstance(a, str) else a for a in exc.args)
-    exc.message = _scrub(exc.message, key)
+def _scrub_exception(exc: openai.APIError, redact: Redactor) -> None:
+    """The SDK may echo request details in its message and body; scrub them before the error
+    is chained to ours (a traceback with -v prints them)."""
+    exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
+    exc.message = redact(exc.message)
+    if isinstance(exc.body, str):
+        exc.body = redact(exc.body)
+    elif exc.body is not None:
+        with contextlib.suppress(TypeError, ValueError, RecursionError):
+            exc.body = json.loads(redact(json.dumps(exc.body)))
 
 
 def _first_line(text: str, limit: int = 200) -> str:
@@ -462,6 +787,7 @@ def _connection_cause(exc: openai.APIConnectionError) -> str:
 
 # --- JSON answers ----------------------------------------------------------------------------
 
+_MAX_JSON_STARTS = 64  # places a JSON value may start at, tried in order (bounds the work)
 _FENCE = re.compile(r"```(?:json)?\s*\n?(.*?)```", re.DOTALL | re.IGNORECASE)
 _REASK = (
     "That answer could not be used: {error}. Reply again with only the corrected JSON, "
@@ -470,22 +796,29 @@ _REASK = (
 
 
 def extract_json(text: str) -> Any:
-    """Parse one JSON object or array, tolerating a ```json fence or prose around it."""
+    """Parse one JSON object or array, tolerating a ```json fence or prose around it.
+
+    Raises ValueError for anything else, including JSON nested too deeply to parse.
+    """
     stripped = text.strip()
     try:
         return json.loads(stripped)
+    except RecursionError:
+        raise ValueError("the answer's JSON is nested too deeply") from None
     except ValueError:
         pass
     candidates = [m.group(1) for m in _FENCE.finditer(stripped)] + [stripped]
     decoder = json.JSONDecoder()
     for candidate in candidates:
-        for start, char in enumerate(candidate):
-            if char in "{[":
-                try:
-                    value, _ = decoder.raw_decode(candidate, start)
-                except ValueError:
-                    continue
-                return value
+        starts = [i for i, char in enumerate(candidate) if char in "{["][:_MAX_JSON_STARTS]
+        for start in starts:
+            try:
+                value, _ = decoder.raw_decode(candidate, start)
+            except RecursionError:
+                raise ValueError("the answer's JSON is nested too deeply") from None
+            except ValueError:
+                continue
+            return value
     raise ValueError("the answer contains no JSON object or array")
 
 
@@ -520,6 +853,7 @@ def complete_json(
             return validate(extract_json(completion.text)), completions
         except ValueError as exc:
             error = _first_line(str(exc)) or type(exc).__name__
+        model.discard(completion)  # a re-run asks again instead of replaying it
         log.debug("invalid JSON from %s: %s", model.name, error)
         conversation += [
             Message("assistant", completion.text),
@@ -581,6 +915,12 @@ class WrappedChatModel:
     @property
     def endpoint(self) -> str:
         return self.inner.endpoint
+
+    def discard(self, completion: Completion) -> None:
+        self.inner.discard(completion)
+
+    def cancel(self) -> None:
+        self.inner.cancel()
 
 
 class MeteredChatModel(WrappedChatModel):

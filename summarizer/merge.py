@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from summarizer.dedupe import UnionFind
+from summarizer.defaults import DEFAULT_MAX_POINTS as DEFAULT_MAX_POINTS  # re-exported
 from summarizer.extractive import overlap
 from summarizer.salience import content_words
 from summarizer.types import Claim, Evidence, Point
@@ -20,7 +21,6 @@ from summarizer.verify import Verifier
 SAME_FACT = 0.45  # share of the longer claim's content words found in the other
 PLAUSIBLE_GROUP = 0.2  # a model-proposed group whose members share less than this is refused
 REDUNDANT = 0.45
-DEFAULT_MAX_POINTS = 12
 
 
 def same_fact(a: frozenset[str], b: frozenset[str]) -> bool:

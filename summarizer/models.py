@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from summarizer.cache import CACHE_FILE, CachedChatModel, open_cache
 from summarizer.embedded import EmbeddedServer
@@ -58,10 +58,14 @@ def open_model(
             # llama.cpp turns json_object (and a schema inside it) into a decoding grammar.
             base_url, api_key, name = server.base_url, NO_KEY, server.model_alias
             json_mode = json_schema = True
+            # The server's capacity, not --concurrency, decides how many calls are in flight.
+            slots: int | None = server.slots
+            wait_idle: Callable[[float], bool] | None = server.wait_idle
         else:
             base_url, api_key = settings.base_url, settings.api_key or NO_KEY
             name, json_mode = settings.model or "", settings.json_mode
             json_schema = False  # OpenAI spells schemas differently; validation still applies
+            slots, wait_idle = None, None  # a remote endpoint: --concurrency is the user's
         client = OpenAIChatModel(
             base_url=base_url,
             model=name,
@@ -74,6 +78,8 @@ def open_model(
             json_schema=json_schema,
             retry_backoff=settings.retry_backoff,
             retry_backoff_max=settings.retry_backoff_max,
+            slots=slots,
+            wait_idle=wait_idle,
         )
         stack.callback(client.close)
         if not name:

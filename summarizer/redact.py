@@ -15,6 +15,7 @@ from collections.abc import Iterable
 MASK = "<redacted>"
 _KEYLIKE = re.compile(r"\b(sk-|Bearer\s+|Basic\s+)[A-Za-z0-9_\-.+/=*]{4,}")
 _MIN_SECRET = 4  # shorter "secrets" would redact ordinary words
+_MIN_FRAGMENT = 8  # shorter base64 fragments could match ordinary text
 
 
 def _forms(secret: str, users: Iterable[str]) -> set[str]:
@@ -33,7 +34,21 @@ def _forms(secret: str, users: Iterable[str]) -> set[str]:
             forms.add(base64.b64encode(joined).decode("ascii"))
     # base64 without its padding, as some servers echo it.
     forms |= {f.rstrip("=") for f in forms if f.endswith("=")}
-    return {f for f in forms if len(f) >= _MIN_SECRET}
+    forms = {f for f in forms if len(f) >= _MIN_SECRET}
+    return forms | {f for f in _base64_fragments(raw) if len(f) >= _MIN_FRAGMENT}
+
+
+def _base64_fragments(raw: bytes) -> set[str]:
+    """The base64 characters that depend on ``raw`` alone, at each of the 3 offsets it can have
+    inside a longer encoded text ("Bearer <key>", a JSON blob holding the key...)."""
+    fragments = set()
+    for offset in range(3):
+        first = 1 if offset else 0  # the group that mixes in the bytes before the secret
+        end = (offset + len(raw)) // 3  # groups after this one mix in the bytes after it
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            encoded = encode(b"\0" * offset + raw).decode("ascii")
+            fragments.add(encoded[4 * first : 4 * end])
+    return fragments
 
 
 class Redactor:

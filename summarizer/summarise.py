@@ -31,6 +31,9 @@ DEFAULT_SOURCE_BUDGET = 320  # tokens of article sentences per source in the pro
 MAX_CLAIMS = 3
 MAX_WORDS = 30
 MIN_CONTENT_WORDS = 3
+# A "claim" far past the words asked for is not one; it would also be checked sentence by
+# sentence, so its length bounds the verification work (a bad endpoint's 20,000 sentences).
+MAX_CLAIM_WORDS = 3 * MAX_WORDS
 _TOKENS_PER_CLAIM = 60
 
 
@@ -164,6 +167,7 @@ def _claims_from_json(
     if not isinstance(items, list):
         raise ValueError('expected an object {"claims": [...]}')
     claims: list[Claim] = []
+    too_long = 0
     for item in items[:max_claims]:
         if not isinstance(item, dict):
             continue
@@ -172,6 +176,9 @@ def _claims_from_json(
         if isinstance(numbers, int):
             numbers = [numbers]
         if not isinstance(text, str) or not isinstance(numbers, list):
+            continue
+        if len(text.split(None, MAX_CLAIM_WORDS)) > MAX_CLAIM_WORDS:
+            too_long += 1
             continue
         if len(content_words(text)) < MIN_CONTENT_WORDS:
             continue  # "2", "<claim>", a bare name: not a statement of fact
@@ -188,8 +195,10 @@ def _claims_from_json(
             )
         )
     if not claims:
+        longer = f"; {too_long} had more than {MAX_CLAIM_WORDS} words" if too_long else ""
         raise ValueError(
-            f'no usable claim: each needs "text" and "sentences" numbered 1 to {len(shown)}'
+            f'no usable claim: each needs "text" of at most {MAX_WORDS} words and "sentences" '
+            f"numbered 1 to {len(shown)}{longer}"
         )
     return claims
 

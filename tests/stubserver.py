@@ -16,14 +16,25 @@ FIFO queue; when the queue is empty the ``responder`` answers. ``GET /v1/models`
 Behaviours: reply / truncated / slow (a normal answer, optionally delayed), status (any HTTP
 status with optional headers and body; helpers rate_limited, server_error,
 context_length_exceeded, unauthorized), reset (close the socket without a reply), hang (say
-nothing for a while, then close), Raw (any body; invalid_json() is one).
+nothing for a while, then close), Raw (any body; invalid_json() is one), Trickle (a body sent
+a few bytes at a time, slowly), Endless (a chunked body that never ends).
+
+A request with ``"stream": true`` gets its reply as server-sent events, one event per token
+(``Reply.token_delay`` apart), with usage in a last event when it asked for
+``stream_options.include_usage``, as OpenAI and llama.cpp do. ``StubServer(slots=1)`` computes
+one answer at a time like llama.cpp's server: other requests wait (silently) for their turn,
+and ``/props`` reports ``total_slots``. ``max_in_flight`` is the most answers ever computed at
+once, ``max_queued`` the most requests ever waiting for a slot.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
 import socket
 import struct
+import sys
 import threading
 import time
 from collections import deque
@@ -38,7 +49,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Reply:
-    """A chat completion. ``usage=False`` leaves usage out; ``delay`` sleeps first."""
+    """A chat completion. ``usage=False`` leaves usage out; ``delay`` sleeps first;
+    ``token_delay`` paces a streamed reply; ``stream=False`` answers in one JSON body even
+    when the request asked for a stream (a server that cannot stream)."""
 
     text: str = "stub reply"
     finish_reason: str | None = "stop"
@@ -47,6 +60,8 @@ class Reply:
     usage: bool = True
     model: str | None = None  # default: the model the request named
     delay: float = 0.0
+    token_delay: float = 0.0
+    stream: bool = True
 
 
 @dataclass(frozen=True)
@@ -79,7 +94,25 @@ class Raw:
     content_type: str = "application/json"
 
 
-Behaviour = Reply | Status | Reset | Hang | Raw
+@dataclass(frozen=True)
+class Trickle:
+    """``body`` sent ``step`` bytes at a time, ``interval`` seconds apart (a slow-loris server)."""
+
+    body: bytes
+    interval: float = 1.0
+    step: int = 1
+    content_type: str = "text/event-stream"
+
+
+@dataclass(frozen=True)
+class Endless:
+    """A 200 whose chunked body never ends: ``piece`` again and again, until the client goes."""
+
+    piece: bytes = b"x" * 4096
+    content_type: str = "text/event-stream"
+
+
+Behaviour = Reply | Status | Reset | Hang | Raw | Trickle | Endless
 Responder = Callable[[Any], "Behaviour | str"]
 
 
@@ -173,12 +206,20 @@ class StubServer:
         responder: Responder | None = None,
         *,
         models: Iterable[str] = ("stub-model",),
+        slots: int | None = None,
     ) -> None:
         self.responder: Responder = responder or (lambda body: Reply())
         self.models = list(models)
+        self.slots = slots
         self.requests: list[Request] = []
+        self.in_flight = 0
+        self.max_in_flight = 0
+        self.queued = 0  # requests waiting for a free slot
+        self.max_queued = 0
+        self.disconnects = 0  # answers the client went away from before their end
         self._queue: deque[Behaviour] = deque()
         self._lock = threading.Lock()
+        self._compute = threading.Semaphore(slots) if slots else None
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -215,7 +256,7 @@ class StubServer:
     def start(self) -> StubServer:
         self._stopping.clear()
         handler = type("Handler", (_Handler,), {"stub": self})
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self._httpd = _Server(("127.0.0.1", 0), handler)
         self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -244,6 +285,20 @@ class StubServer:
         with self._lock:
             self.requests.append(request)
 
+    def _client_left(self) -> None:
+        with self._lock:
+            self.disconnects += 1
+
+    def _computing(self, delta: int) -> None:
+        with self._lock:
+            self.in_flight += delta
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _queueing(self, delta: int) -> None:
+        with self._lock:
+            self.queued += delta
+            self.max_queued = max(self.max_queued, self.queued)
+
     def _next(self, body: Any) -> Behaviour:
         with self._lock:
             queued = self._queue.popleft() if self._queue else None
@@ -251,6 +306,13 @@ class StubServer:
             return queued
         answer = self.responder(body)
         return Reply(text=answer) if isinstance(answer, str) else answer
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that goes away (closing a finished stream, abandoning an answer) is normal.
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -294,12 +356,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self._record(None)
-        if self.path.rstrip("/").endswith("/models"):
+        path = self.path.rstrip("/")
+        if path.endswith("/models"):
             data = [
                 {"id": m, "object": "model", "created": 0, "owned_by": "stub"}
                 for m in self.stub.models
             ]
             self._send_json(200, {"object": "list", "data": data})
+        elif path == "/props" and self.stub.slots:
+            self._send_json(200, {"total_slots": self.stub.slots})
         else:
             self._send_json(404, _error_body(404))
 
@@ -309,14 +374,34 @@ class _Handler(BaseHTTPRequestHandler):
         if not self.path.rstrip("/").endswith("/chat/completions"):
             self._send_json(404, _error_body(404))
             return
-        self._behave(self.stub._next(body), body)
+        behaviour = self.stub._next(body)
+        compute = self.stub._compute
+        if compute is not None:
+            self.stub._queueing(+1)
+            try:
+                while not compute.acquire(timeout=0.05):  # wait for a free slot, saying nothing
+                    if self.stub._stopping.is_set():
+                        self._drop()
+                        return
+            finally:
+                self.stub._queueing(-1)
+        self.stub._computing(+1)
+        try:
+            self._behave(behaviour, body)
+        finally:
+            self.stub._computing(-1)
+            if compute is not None:
+                compute.release()
 
     def _behave(self, behaviour: Behaviour, body: Any) -> None:
         if isinstance(behaviour, Reply):
             if behaviour.delay and self.stub._stopping.wait(behaviour.delay):
                 self._drop()
                 return
-            self._send_json(200, _completion(behaviour, body))
+            if behaviour.stream and isinstance(body, dict) and body.get("stream"):
+                self._stream_reply(behaviour, body)
+            else:
+                self._send_json(200, _completion(behaviour, body))
         elif isinstance(behaviour, Status):
             if isinstance(behaviour.body, str):
                 self._send(behaviour.code, behaviour.body.encode(), behaviour.headers, "text/plain")
@@ -329,8 +414,85 @@ class _Handler(BaseHTTPRequestHandler):
             self._drop()
         elif isinstance(behaviour, Reset):
             self._drop(rst=True)
+        elif isinstance(behaviour, Trickle):
+            self._trickle(behaviour)
+        elif isinstance(behaviour, Endless):
+            self._endless(behaviour)
         else:  # pragma: no cover - a typo in a test script
             raise TypeError(f"unknown stub behaviour {behaviour!r}")
+
+    # streamed bodies: chunked transfer encoding, as real servers send them
+
+    def _start_chunked(self, content_type: str) -> None:
+        self.send_response(200)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        self.wfile.flush()
+
+    def _chunk(self, data: bytes) -> bool:
+        """Send one chunk; False if the client has gone."""
+        try:
+            self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
+            self.wfile.flush()
+        except OSError:
+            self.stub._client_left()
+            self.close_connection = True
+            return False
+        return True
+
+    def _end_chunked(self) -> None:
+        with contextlib.suppress(OSError):
+            self.wfile.write(b"0\r\n\r\n")
+            self.wfile.flush()
+
+    def _stream_reply(self, r: Reply, request: dict[str, Any]) -> None:
+        model = r.model or request.get("model") or "stub-model"
+        base = {"id": f"chatcmpl-stub-{next(_ids)}", "object": "chat.completion.chunk",
+                "created": int(time.time()), "model": model}  # fmt: skip
+
+        def event(choices: list[Any], **extra: Any) -> bytes:
+            return b"data: " + json.dumps({**base, "choices": choices, **extra}).encode() + b"\n\n"
+
+        self._start_chunked("text/event-stream")
+        pieces = [{"role": "assistant", "content": ""}] + [
+            {"content": token} for token in tokens_of(r.text)
+        ]
+        for n, delta in enumerate(pieces):
+            if n and r.token_delay and self.stub._stopping.wait(r.token_delay):
+                self._drop()
+                return
+            if not self._chunk(event([{"index": 0, "delta": delta, "finish_reason": None}])):
+                return
+        if r.finish_reason is not None and not self._chunk(
+            event([{"index": 0, "delta": {}, "finish_reason": r.finish_reason}])
+        ):
+            return
+        options = request.get("stream_options") or {}
+        if r.usage and isinstance(options, dict) and options.get("include_usage"):
+            usage = {"prompt_tokens": r.prompt_tokens, "completion_tokens": r.completion_tokens,
+                     "total_tokens": r.prompt_tokens + r.completion_tokens}  # fmt: skip
+            if not self._chunk(event([], usage=usage)):
+                return
+        if self._chunk(b"data: [DONE]\n\n"):
+            self._end_chunked()
+
+    def _trickle(self, t: Trickle) -> None:
+        self._start_chunked(t.content_type)
+        for start in range(0, len(t.body), t.step):
+            if not self._chunk(t.body[start : start + t.step]):
+                return
+            if self.stub._stopping.wait(t.interval):
+                self._drop()
+                return
+        self._end_chunked()
+
+    def _endless(self, e: Endless) -> None:
+        self._start_chunked(e.content_type)
+        while not self.stub._stopping.is_set():
+            if not self._chunk(e.piece):
+                return
+        self._drop()
 
     def _drop(self, *, rst: bool = False) -> None:
         """Close the connection without replying."""
@@ -348,6 +510,12 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 _ids = iter(range(1, 1 << 62))
+_TOKEN = re.compile(r"\s*\S{1,4}|\s+")
+
+
+def tokens_of(text: str) -> list[str]:
+    """``text`` cut into token-sized pieces (up to 4 characters and the spaces before them)."""
+    return _TOKEN.findall(text)
 
 
 def _completion(r: Reply, request: Any) -> dict[str, Any]:
@@ -376,6 +544,7 @@ def _completion(r: Reply, request: Any) -> dict[str, Any]:
 
 __all__ = [
     "Behaviour",
+    "Endless",
     "Hang",
     "Raw",
     "Reply",
@@ -384,6 +553,7 @@ __all__ = [
     "Responder",
     "Status",
     "StubServer",
+    "Trickle",
     "context_length_exceeded",
     "hang",
     "invalid_json",
@@ -393,6 +563,7 @@ __all__ = [
     "server_error",
     "slow",
     "status",
+    "tokens_of",
     "truncated",
     "unauthorized",
 ]

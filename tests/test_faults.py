@@ -199,7 +199,7 @@ def test_hang_is_cut_by_the_timeout_and_attempts_are_bounded(run: Run) -> None:
     with StubServer(model) as stub:
         assert run(stub.base_url, "--timeout", "0.5", "--max-retries", "1") == 0
     assert len(model.claims_calls_about(BRAVO)) == 2  # max_retries + 1, each cut at --timeout
-    assert_bravo_fell_back(run.briefing, "timed out after 0.5s (gave up after 2 attempts)")
+    assert_bravo_fell_back(run.briefing, "timed out: no token for 0.5s (gave up after 2 attempts)")
 
 
 def test_slow_answers_within_the_timeout_are_fine(run: Run) -> None:

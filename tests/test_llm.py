@@ -20,6 +20,7 @@ from stubserver import (
     server_error,
     slow,
     status,
+    tokens_of,
     truncated,
     unauthorized,
 )
@@ -73,10 +74,43 @@ def test_complete_sends_messages_and_returns_text_and_usage(stub: StubServer) ->
     assert "response_format" not in request.body
 
 
-def test_missing_usage_counts_zero(stub: StubServer) -> None:
-    stub.enqueue(reply("x", usage=False))
-    completion = make_model(stub.base_url).complete(HI, max_tokens=5)
-    assert (completion.prompt_tokens, completion.completion_tokens) == (0, 0)
+def test_usage_is_asked_for_in_the_stream(stub: StubServer) -> None:
+    stub.enqueue(reply("a longer streamed answer", prompt_tokens=31, completion_tokens=6))
+    completion = make_model(stub.base_url).complete(HI, max_tokens=20)
+    assert completion.text == "a longer streamed answer"
+    assert (completion.prompt_tokens, completion.completion_tokens) == (31, 6)
+    body = stub.chat_requests[0].body
+    assert body["stream"] is True
+    assert body["stream_options"] == {"include_usage": True}
+
+
+def test_missing_usage_is_counted_client_side(stub: StubServer) -> None:
+    text = "one two three four five six"
+    stub.enqueue(reply(text, usage=False))
+    completion = make_model(stub.base_url).complete(HI, max_tokens=50)
+    assert completion.text == text
+    assert completion.completion_tokens == len(tokens_of(text))  # one per streamed piece
+    assert completion.prompt_tokens > 0  # estimated from the messages
+
+
+def test_server_that_cannot_stream_is_read_whole(stub: StubServer) -> None:
+    stub.enqueue(reply("all at once", stream=False, prompt_tokens=9, completion_tokens=3))
+    completion = make_model(stub.base_url).complete(HI, max_tokens=20)
+    assert (completion.text, completion.prompt_tokens, completion.completion_tokens) == (
+        "all at once",
+        9,
+        3,
+    )
+
+
+def test_server_refusing_stream_options_is_asked_without_them(stub: StubServer) -> None:
+    refusal = status(400, {"error": {"message": "unknown field: stream_options"}})
+    stub.enqueue(refusal, reply("fine", usage=False), reply("again", usage=False))
+    model = make_model(stub.base_url)
+    assert model.complete(HI, max_tokens=5).text == "fine"
+    assert model.complete(HI, max_tokens=5).text == "again"
+    sent = [r.body.get("stream_options") for r in stub.chat_requests]
+    assert sent == [{"include_usage": True}, None, None]  # remembered, not re-tried each call
 
 
 @pytest.mark.parametrize(("supported", "sent"), [(True, True), (False, False)])
@@ -150,7 +184,7 @@ def test_hang_times_out_and_retries_are_bounded(stub: StubServer) -> None:
     with pytest.raises(EndpointUnavailable) as info:
         model.complete(HI, max_tokens=5)
     assert len(stub.chat_requests) == 3
-    assert "timed out after 0.3s" in str(info.value)
+    assert "timed out: no token for 0.3s" in str(info.value)
     assert stub.base_url in str(info.value)
 
 
