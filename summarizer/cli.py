@@ -513,11 +513,14 @@ def _configure_logging(verbose: bool) -> None:
 
 @contextlib.contextmanager
 def _one_interrupt() -> Iterator[None]:
-    """Ctrl-C raises KeyboardInterrupt once; a second one while the run cleans up (stops the
-    embedded server, closes the cache: bounded, about a second) is ignored, so the cleanup
-    finishes and nothing half-done is printed."""
+    """Ctrl-C raises KeyboardInterrupt once; later ones are ignored until the process exits,
+    so the cleanup (stopping the embedded server, closing the cache: about a second) finishes
+    and nothing half-done is printed."""
+    interrupted = False
 
     def interrupt(signum: int, frame: FrameType | None) -> None:
+        nonlocal interrupted
+        interrupted = True
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         raise KeyboardInterrupt
 
@@ -529,7 +532,8 @@ def _one_interrupt() -> Iterator[None]:
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        if not interrupted:
+            signal.signal(signal.SIGINT, previous)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

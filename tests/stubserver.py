@@ -39,7 +39,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -62,6 +62,7 @@ class Reply:
     delay: float = 0.0
     token_delay: float = 0.0
     stream: bool = True
+    echo_auth: bool = False  # "{authorization}" in text becomes the request's header, as sent
 
 
 @dataclass(frozen=True)
@@ -394,6 +395,9 @@ class _Handler(BaseHTTPRequestHandler):
                 compute.release()
 
     def _behave(self, behaviour: Behaviour, body: Any) -> None:
+        if isinstance(behaviour, Reply) and behaviour.echo_auth:
+            header = self.headers.get("Authorization", "")
+            behaviour = replace(behaviour, text=behaviour.text.replace("{authorization}", header))
         if isinstance(behaviour, Reply):
             if behaviour.delay and self.stub._stopping.wait(behaviour.delay):
                 self._drop()

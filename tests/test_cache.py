@@ -10,8 +10,8 @@ import pytest
 from stubserver import StubServer, reply, truncated
 
 from summarizer.cache import CachedChatModel, ResponseCache, cache_key, open_cache
-from summarizer.errors import TruncatedOutput
-from summarizer.llm import Message, MeteredChatModel, OpenAIChatModel, UsageMeter
+from summarizer.errors import InvalidModelOutput, TruncatedOutput
+from summarizer.llm import Message, MeteredChatModel, OpenAIChatModel, UsageMeter, complete_json
 
 ASK = [Message("user", "Summarise.")]
 
@@ -126,3 +126,51 @@ def test_cache_is_safe_from_many_threads(tmp_path: Path) -> None:
             t.join()
         assert cache.get("7-49") == "49"
         assert cache.get("missing") is None
+
+
+def _claims(value: object) -> list[str]:
+    if not isinstance(value, dict) or not isinstance(value.get("claims"), list):
+        raise ValueError('expected an object with a "claims" list')
+    return [str(c) for c in value["claims"]]
+
+
+def test_an_answer_that_fails_validation_is_not_kept(stub: StubServer, tmp_path: Path) -> None:
+    """A re-run asks again instead of replaying an answer that was refused (even one that
+    cannot be parsed at all, like JSON nested 100,000 deep)."""
+    deep = "[" * 3000 + "]" * 3000
+    stub.enqueue(reply("no json here"), reply(deep), reply("prose again"), reply("[[[[]]]]"))
+    with ResponseCache(tmp_path / "c.sqlite3") as cache:
+        model = CachedChatModel(make_model(stub), cache, "p1")
+        for _ in range(2):
+            with pytest.raises(InvalidModelOutput):
+                complete_json(model, ASK, validate=_claims, max_tokens=1000)
+    assert len(stub.chat_requests) == 4  # both runs sent both questions
+    with ResponseCache(tmp_path / "c.sqlite3") as cache:
+        assert cache._db.execute("SELECT count(*) FROM responses").fetchone() == (0,)
+
+
+def test_only_the_valid_answer_of_a_reask_is_kept(stub: StubServer, tmp_path: Path) -> None:
+    stub.enqueue(reply("not json"), reply('{"claims": ["kept"]}'), reply("not json"))
+    with ResponseCache(tmp_path / "c.sqlite3") as cache:
+        model = CachedChatModel(make_model(stub), cache, "p1")
+        assert complete_json(model, ASK, validate=_claims, max_tokens=50)[0] == ["kept"]
+        again, completions = complete_json(model, ASK, validate=_claims, max_tokens=50)
+    assert again == ["kept"]
+    assert [c.cached for c in completions] == [False, True]  # the refused one was asked again
+    assert len(stub.chat_requests) == 3
+
+
+def test_a_closed_cache_is_quiet(
+    stub: StubServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After Ctrl-C the cache closes while a worker may still finish a call: no warning."""
+    cache = ResponseCache(tmp_path / "c.sqlite3")
+    model = CachedChatModel(make_model(stub), cache, "p1")
+    model.complete(ASK, max_tokens=5)
+    cache.close()
+    with caplog.at_level(logging.DEBUG, logger="summarizer.cache"):
+        assert not model.complete([Message("user", "another")], max_tokens=5).cached
+        cache.close()
+    assert caplog.records == []
+    with ResponseCache(tmp_path / "c.sqlite3") as reopened:
+        assert CachedChatModel(make_model(stub), reopened, "p1").complete(ASK, max_tokens=5).cached
