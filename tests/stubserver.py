@@ -24,7 +24,8 @@ A request with ``"stream": true`` gets its reply as server-sent events, one even
 ``stream_options.include_usage``, as OpenAI and llama.cpp do. ``StubServer(slots=1)`` computes
 one answer at a time like llama.cpp's server: other requests wait (silently) for their turn,
 and ``/props`` reports ``total_slots``. ``max_in_flight`` is the most answers ever computed at
-once, ``max_queued`` the most requests ever waiting for a slot.
+once, ``max_queued`` the most requests ever waiting for a slot, ``services`` when each answer
+was computed (monotonic start and end).
 """
 
 from __future__ import annotations
@@ -217,6 +218,7 @@ class StubServer:
         self.max_in_flight = 0
         self.queued = 0  # requests waiting for a free slot
         self.max_queued = 0
+        self.services: list[tuple[float, float]] = []  # (start, end) of computing each answer
         self.disconnects = 0  # answers the client went away from before their end
         self._queue: deque[Behaviour] = deque()
         self._lock = threading.Lock()
@@ -294,6 +296,11 @@ class StubServer:
         with self._lock:
             self.in_flight += delta
             self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def _served(self, started: float, ended: float) -> None:
+        with self._lock:
+            self.in_flight -= 1
+            self.services.append((started, ended))
 
     def _queueing(self, delta: int) -> None:
         with self._lock:
@@ -387,10 +394,11 @@ class _Handler(BaseHTTPRequestHandler):
             finally:
                 self.stub._queueing(-1)
         self.stub._computing(+1)
+        started = time.monotonic()
         try:
             self._behave(behaviour, body)
         finally:
-            self.stub._computing(-1)
+            self.stub._served(started, time.monotonic())
             if compute is not None:
                 compute.release()
 
