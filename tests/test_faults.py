@@ -17,11 +17,14 @@ import pytest
 from newsdesk import Call, NewsModel, article_sentences, write_articles
 from stubserver import (
     Behaviour,
+    Endless,
     StubServer,
+    Trickle,
     context_length_exceeded,
     hang,
     invalid_json,
     rate_limited,
+    reply,
     reset,
     server_error,
     slow,
@@ -231,6 +234,81 @@ def test_deadline_with_nothing_finished_exits_1(run: Run) -> None:
     assert run.err.startswith("summarizer: error: run deadline of 1s") and url in run.err
     assert len(model.calls) == len(OUTLETS)  # no retry past the deadline
     assert not run.out.exists()
+
+
+def test_slow_answer_streaming_longer_than_the_timeout_is_not_cut(run: Run) -> None:
+    # Each answer streams for about 2 s in all, a token every 0.02 s: four times --timeout.
+    model = NewsModel(lambda call: reply(model_answer(call), token_delay=0.02))
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--timeout", "0.5") == 0
+    assert_all_llm(run.briefing)
+    assert {c.nth for c in model.calls} == {0}  # nothing was cut, so nothing was retried
+
+
+# --- answers that never end ---------------------------------------------------------------------
+
+
+def test_server_trickling_bytes_is_cut_by_the_timeout(run: Run) -> None:
+    # One byte every 0.2 s: bytes keep coming but no token ever completes.
+    trickle = Trickle(b"data: " + b"x" * 100_000, interval=0.2)
+    model = NewsModel(lambda call: trickle if about_bravo(call) else None)
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--timeout", "1", "--max-retries", "1") == 0
+    assert len(model.claims_calls_about(BRAVO)) == 2  # max_retries + 1, each cut at --timeout
+    assert_bravo_fell_back(run.briefing, "no token for 1s")
+
+
+def test_server_trickling_bytes_cannot_outlast_the_deadline(run: Run) -> None:
+    trickle = Trickle(b"data: " + b"x" * 100_000, interval=0.2)
+    model = NewsModel(lambda call: trickle if about_bravo(call) else None)
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--timeout", "60", "--deadline", "3") == 0
+    assert_bravo_fell_back(run.briefing, "run deadline of 3s passed while")
+
+
+def test_never_ending_body_is_cut_at_the_byte_bound(run: Run) -> None:
+    model = NewsModel(lambda call: Endless() if about_bravo(call) else None)
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--max-retries", "1") == 0
+    assert len(model.claims_calls_about(BRAVO)) == 2
+    assert_bravo_fell_back(run.briefing, "answer larger than")
+
+
+def test_answer_nested_100k_deep_is_refused_and_never_cached(run: Run) -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    model = NewsModel(lambda call: deep if about_bravo(call) else None)
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--max-retries", "0") == 0
+        assert_bravo_fell_back(run.briefing, "than max_tokens=200 allows")
+        first = len(model.claims_calls_about(BRAVO))
+        assert run(stub.base_url, "--max-retries", "0") == 0  # the re-run asks again
+    assert len(model.claims_calls_about(BRAVO)) == 2 * first
+    assert_bravo_fell_back(run.briefing, "than max_tokens=200 allows")
+
+
+def test_nested_json_within_the_size_bound_is_refused_and_never_cached(run: Run) -> None:
+    deep = "[" * 1500 + "]" * 1500  # deeper than the JSON parser goes, short enough to arrive
+    model = NewsModel(lambda call: deep if about_bravo(call) else None)
+    with StubServer(model) as stub:
+        assert run(stub.base_url) == 0
+        assert_bravo_fell_back(run.briefing, "nested too deeply")
+        assert run(stub.base_url) == 0
+    assert len(model.claims_calls_about(BRAVO)) == 4  # asked and re-asked, on both runs
+    assert_bravo_fell_back(run.briefing, "nested too deeply")
+
+
+def test_claim_of_thousands_of_sentences_is_refused_before_verification(run: Run) -> None:
+    huge = "The river rose again overnight. " * 20_000
+
+    def claim(call: Call) -> Behaviour | str | None:
+        if not about_bravo(call):
+            return None
+        return json.dumps({"claims": [{"sentences": [1], "text": huge}]})
+
+    model = NewsModel(claim)
+    with StubServer(model) as stub:
+        assert run(stub.base_url, "--max-retries", "0", "--deadline", "30") == 0
+    assert_bravo_fell_back(run.briefing, "than max_tokens=200 allows")
 
 
 # --- truncated output and context length ------------------------------------------------------
