@@ -7,6 +7,7 @@ extractive: salience -> per-source top sentences -> similarity grouping -> merge
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections import Counter, defaultdict
@@ -92,25 +93,19 @@ def llm_briefing(
 
     by_source: dict[str, list[Claim]] = {}
     outcomes = run_parallel(one, sources, workers=concurrency, stop=model.cancel)
-    for done, (index, outcome) in enumerate(outcomes, start=1):
-        source = sources[index]
-        if isinstance(outcome, ModelError | DeadlineExceeded):
-            failures.append(outcome)
-            by_source[source.id] = extractive_claims(scored[source.id], CLAIMS_PER_SOURCE)
-            notes.append(f"{source.name}: model step failed ({outcome}); extractive points used")
-            log.warning(
-                "%s: model step failed (%s); using its own sentences",
-                printable(source.name, 80),
-                printable(str(outcome)),
-            )
-            tracking.update("fallback", key=source.id)
-            progress(f"[{done}/{len(sources)}] {source.name}: fell back to extractive")
-        elif isinstance(outcome, Exception):
-            raise outcome  # a bug, or Cancelled: not a model failure
-        else:
-            by_source[source.id] = outcome
-            tracking.update("done", key=source.id)
-            progress(f"[{done}/{len(sources)}] summarised {source.name}")
+    with contextlib.closing(outcomes):  # Ctrl-C: cancel the calls in flight at once
+        for done, (index, outcome) in enumerate(outcomes, start=1):
+            source = sources[index]
+            if isinstance(outcome, ModelError | DeadlineExceeded):
+                failures.append(outcome)
+                by_source[source.id] = _fall_back(source, outcome, scored[source.id], notes)
+                progress(f"[{done}/{len(sources)}] {source.name}: fell back to extractive")
+            elif isinstance(outcome, Exception):
+                raise outcome  # a bug, or Cancelled: not a model failure
+            else:
+                by_source[source.id] = outcome
+                tracking.update("done", key=source.id)
+                progress(f"[{done}/{len(sources)}] summarised {source.name}")
     if failures and len(failures) == len(sources):
         raise failures[0]
     claims = [c for s in sources for c in by_source[s.id]]  # in source order, as before
@@ -137,6 +132,20 @@ def llm_briefing(
         max_points=max_points,
         verifier=verifier,
     )
+
+
+def _fall_back(
+    source: Source, error: Exception, scored: Sequence[Scored], notes: list[str]
+) -> list[Claim]:
+    """A source whose model step failed: its own sentences, a note, and a warning right now."""
+    notes.append(f"{source.name}: model step failed ({error}); extractive points used")
+    log.warning(
+        "%s: model step failed (%s); using its own sentences",
+        printable(source.name, 80),
+        printable(str(error)),
+    )
+    tracking.update("fallback", key=source.id)
+    return extractive_claims(scored, CLAIMS_PER_SOURCE)
 
 
 def _group(

@@ -1,25 +1,86 @@
-"""Bounds on every HTTP answer from a model endpoint: bytes read, silence, end time, Ctrl-C.
+"""Limits on the calls to a model endpoint: how many at once, and what each answer may cost.
 
-Each attempt of OpenAIChatModel runs under a Budget. An httpx response hook wraps the body so
-every chunk read from the socket is counted and the clock checked (a never-ending body or a
-server trickling bytes is cut off), and a watchdog thread shuts the socket of an answer whose
-budget ran out while the server was silent. Shutting the socket is also what tells the server
-to stop computing the answer: it sees the client disconnect.
+Slots keeps calls beyond the server's capacity waiting in the client. Each attempt of
+OpenAIChatModel then runs under a Budget (bytes read, silence, end time, Ctrl-C): an httpx
+response hook wraps the body so every chunk read from the socket is counted and the clock
+checked (a never-ending body or a server trickling bytes is cut off), and a watchdog thread
+shuts the socket of an answer whose budget ran out while the server was silent. Shutting the
+socket is also what tells the server to stop computing the answer: it sees the client go.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterator
-from typing import Literal, cast
+from typing import Literal, Protocol, cast
 
 import httpx2
 
+from summarizer.errors import Cancelled, DeadlineExceeded
+
 Reason = Literal["cancelled", "deadline", "stalled", "too large"]
 WATCH_INTERVAL = 0.2  # seconds between the watchdog's looks at silent answers
+
+
+class _Deadline(Protocol):
+    """The run's deadline (summarizer.llm.Deadline)."""
+
+    seconds: float | None
+
+    def remaining(self) -> float | None: ...
+
+
+class Slots:
+    """At most ``n`` calls in flight; the others wait their turn, first come first served.
+
+    Waiting for a slot is not a timeout: it ends when a slot is free, when the run's deadline
+    passes (DeadlineExceeded) or when the run is cancelled (Cancelled).
+    """
+
+    POLL = 0.25
+
+    def __init__(self, n: int) -> None:
+        if n < 1:
+            raise ValueError(f"slots must be positive, got {n}")
+        self.n = n
+        self._busy = 0
+        self._queue: collections.deque[object] = collections.deque()
+        self._cond = threading.Condition()
+
+    @contextlib.contextmanager
+    def hold(self, deadline: _Deadline, cancelled: threading.Event, doing: str) -> Iterator[None]:
+        me = object()
+        with self._cond:
+            self._queue.append(me)
+            try:
+                while self._queue[0] is not me or self._busy >= self.n:
+                    if cancelled.is_set():
+                        raise Cancelled("interrupted")
+                    left = deadline.remaining()
+                    if left is not None and left <= 0:
+                        ahead = self._queue.index(me) + self._busy
+                        raise DeadlineExceeded(
+                            f"run deadline of {deadline.seconds:g}s passed while waiting for "
+                            f"{doing} ({ahead} call{'s' if ahead != 1 else ''} ahead)"
+                        )
+                    self._cond.wait(self.POLL if left is None else min(self.POLL, left))
+            except BaseException:
+                self._queue.remove(me)
+                self._cond.notify_all()
+                raise
+            self._queue.popleft()
+            self._busy += 1
+            self._cond.notify_all()  # the next in line may fit too
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._busy -= 1
+                self._cond.notify_all()
 
 
 class Abandoned(Exception):

@@ -110,10 +110,11 @@ class Judge:
 
         found: dict[int, Opinion] = {}
         runs = run_parallel(one, range(len(asks)), workers=self.concurrency, stop=self.model.cancel)
-        for index, outcome in runs:
-            if isinstance(outcome, Exception):
-                raise outcome  # Cancelled, or a bug: opinion() turns model errors into ERROR
-            found[index] = outcome
+        with contextlib.closing(runs):  # Ctrl-C: cancel the calls in flight at once
+            for index, outcome in runs:
+                if isinstance(outcome, Exception):
+                    raise outcome  # Cancelled, or a bug: opinion() makes model errors ERROR
+                found[index] = outcome
         return [found[n] for n in range(len(asks))]
 
 

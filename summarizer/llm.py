@@ -3,15 +3,13 @@
 Retries live here and nowhere else (tenacity, bounded by the run's Deadline); so do JSON
 answers with one re-ask (complete_json) and usage metering (UsageMeter, MeteredChatModel).
 Answers are streamed: a call is "stuck" when no token came for ``timeout`` seconds, never
-because it is slow, and every answer is bounded in bytes and time (summarizer.guard).
+because it is slow. How many calls are in flight and what each answer may cost are in
+summarizer.guard; reading answers and errors off the wire in summarizer.wire.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
-import email.utils
-import http
 import json
 import logging
 import random
@@ -37,10 +35,26 @@ from summarizer.errors import (
     ModelError,
     TruncatedOutput,
 )
-from summarizer.guard import Abandoned, Budget, Guard
+from summarizer.guard import Abandoned, Budget, Guard, Slots
 from summarizer.redact import Redactor, printable
 from summarizer.settings import redact_url
 from summarizer.types import Usage
+from summarizer.wire import (
+    Answer,
+    Transient,
+    connection_cause,
+    error_message,
+    estimate_prompt_tokens,
+    first_line,
+    is_context_length,
+    is_timeout,
+    names_stream_options,
+    phrase,
+    retry_after_seconds,
+    scrub_exception,
+    take_body,
+    take_chunk,
+)
 
 log = logging.getLogger("summarizer.llm")
 
@@ -134,82 +148,7 @@ class Deadline:
             raise DeadlineExceeded(f"run deadline of {self.seconds:g}s passed before {doing}")
 
 
-class Slots:
-    """At most ``n`` calls in flight; the others wait their turn, first come first served.
-
-    Waiting for a slot is not a timeout: it ends when a slot is free, when the run's deadline
-    passes (DeadlineExceeded) or when the run is cancelled (Cancelled).
-    """
-
-    POLL = 0.25
-
-    def __init__(self, n: int) -> None:
-        if n < 1:
-            raise ValueError(f"slots must be positive, got {n}")
-        self.n = n
-        self._busy = 0
-        self._queue: collections.deque[object] = collections.deque()
-        self._cond = threading.Condition()
-
-    @contextlib.contextmanager
-    def hold(self, deadline: Deadline, cancelled: threading.Event, doing: str) -> Iterator[None]:
-        me = object()
-        with self._cond:
-            self._queue.append(me)
-            try:
-                while self._queue[0] is not me or self._busy >= self.n:
-                    if cancelled.is_set():
-                        raise Cancelled("interrupted")
-                    left = deadline.remaining()
-                    if left is not None and left <= 0:
-                        ahead = self._queue.index(me) + self._busy
-                        raise DeadlineExceeded(
-                            f"run deadline of {deadline.seconds:g}s passed while waiting for "
-                            f"{doing} ({ahead} call{'s' if ahead != 1 else ''} ahead)"
-                        )
-                    self._cond.wait(self.POLL if left is None else min(self.POLL, left))
-            except BaseException:
-                self._queue.remove(me)
-                self._cond.notify_all()
-                raise
-            self._queue.popleft()
-            self._busy += 1
-            self._cond.notify_all()  # the next in line may fit too
-        try:
-            yield
-        finally:
-            with self._cond:
-                self._busy -= 1
-                self._cond.notify_all()
-
-
 # --- the OpenAI-compatible implementation ----------------------------------------------------
-
-
-class _Transient(Exception):
-    """A failure worth retrying; ``cause`` is one line for the final message."""
-
-    def __init__(
-        self, cause: str, *, retry_after: float | None = None, abandoned: bool = False
-    ) -> None:
-        super().__init__(cause)
-        self.cause = cause
-        self.retry_after = retry_after
-        self.abandoned = abandoned  # the client stopped reading it before its end
-
-
-@dataclass
-class _Answer:
-    """What a streamed answer has delivered so far."""
-
-    parts: list[str] = field(default_factory=list)
-    chars: int = 0
-    events: int = 0
-    deltas: int = 0
-    finish: str | None = None
-    model: str | None = None
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
 
 
 class OpenAIChatModel:
@@ -307,7 +246,7 @@ class OpenAIChatModel:
             raise ValueError(f"max_tokens must be positive, got {max_tokens}")
         payload = [{"role": m.role, "content": m.content} for m in messages]
         retrying = Retrying(
-            retry=retry_if_exception_type(_Transient),
+            retry=retry_if_exception_type(Transient),
             wait=self._wait,
             stop=self._stop,
             sleep=self._sleep,
@@ -337,7 +276,7 @@ class OpenAIChatModel:
                 ids = [str(m.id) for m in page.data]
         except (openai.APIError, Abandoned, RecursionError) as exc:
             error = self._failure(exc, budget)
-            if isinstance(error, _Transient):
+            if isinstance(error, Transient):
                 raise EndpointUnavailable(
                     f"{self.endpoint}: {error.cause}", endpoint=self.endpoint
                 ) from exc
@@ -393,13 +332,13 @@ class OpenAIChatModel:
             budget = self._budget(max_tokens)
             try:
                 answer = self._ask(request, budget)
-            except _Transient as transient:
+            except Transient as transient:
                 if transient.abandoned:
                     self._settle(transient)
                 raise
             except (openai.APIError, Abandoned, RecursionError) as exc:
                 error = self._failure(exc, budget)
-                if isinstance(error, _Transient) and budget.spent is not None:
+                if isinstance(error, Transient) and budget.spent is not None:
                     self._settle(error)
                 raise error from exc
         return self._completion(answer, payload, max_tokens, attempt, time.monotonic() - started)
@@ -413,7 +352,7 @@ class OpenAIChatModel:
         with self._slots.hold(self._deadline, self._cancelled, self.endpoint):
             yield
 
-    def _ask(self, request: dict[str, Any], budget: Budget) -> _Answer:
+    def _ask(self, request: dict[str, Any], budget: Budget) -> Answer:
         """Send the request and read the streamed answer within ``budget``."""
         while True:
             extra = {"stream_options": {"include_usage": True}} if self._stream_usage else {}
@@ -424,53 +363,53 @@ class OpenAIChatModel:
                     with stream:
                         return self._read(stream, budget, request["max_tokens"])
             except openai.APIStatusError as exc:
-                if not (extra and exc.status_code in (400, 422) and _names_stream_options(exc)):
+                if not (extra and exc.status_code in (400, 422) and names_stream_options(exc)):
                     raise
                 log.debug("%s refuses stream_options; usage will be counted here", self.endpoint)
                 self._stream_usage = False
 
-    def _read(self, stream: Any, budget: Budget, max_tokens: int) -> _Answer:
-        answer = _Answer()
+    def _read(self, stream: Any, budget: Budget, max_tokens: int) -> Answer:
+        answer = Answer()
         if "text/event-stream" not in stream.response.headers.get("content-type", ""):
             # A server that does not stream sends the whole completion as JSON.
             try:
                 body = json.loads(stream.response.read())
             except (ValueError, RecursionError) as exc:
-                raise _Transient("malformed response (body is not JSON)") from exc
-            _take_body(answer, body)
+                raise Transient("malformed response (body is not JSON)") from exc
+            take_body(answer, body)
             budget.progress()
             return answer
         for chunk in stream:
             answer.events += 1
             if answer.events > EVENTS_PER_TOKEN * max_tokens + 64:
-                raise _Transient(
+                raise Transient(
                     f"answer has more parts than max_tokens={max_tokens} allows", abandoned=True
                 )
-            if _take_chunk(answer, chunk):
+            if take_chunk(answer, chunk):
                 budget.progress()
             if answer.chars > CHARS_PER_TOKEN * max_tokens + 1024:
-                raise _Transient(
+                raise Transient(
                     f"answer longer than max_tokens={max_tokens} allows", abandoned=True
                 )
         return answer
 
     def _completion(
         self,
-        answer: _Answer,
+        answer: Answer,
         payload: list[dict[str, str]],
         max_tokens: int,
         attempt: int,
         seconds: float,
     ) -> Completion:
         if answer.finish is None:
-            raise _Transient("malformed response (the answer ended without a finish reason)")
+            raise Transient("malformed response (the answer ended without a finish reason)")
         # The key never leaves the seam, even in an answer from a server that echoes it.
         text = self._redact("".join(answer.parts))
         if answer.chars > CHARS_PER_TOKEN * max_tokens + 1024:
-            raise _Transient(f"answer longer than max_tokens={max_tokens} allows")
+            raise Transient(f"answer longer than max_tokens={max_tokens} allows")
         prompt_tokens = answer.prompt_tokens
         if prompt_tokens is None:  # the server sent no usage: count it here
-            prompt_tokens = _estimate_prompt_tokens(payload)
+            prompt_tokens = estimate_prompt_tokens(payload)
         completion_tokens = answer.completion_tokens
         if completion_tokens is None:
             completion_tokens = answer.deltas
@@ -508,7 +447,7 @@ class OpenAIChatModel:
 
     def _failure(self, exc: BaseException, budget: Budget) -> Exception:
         """The error to raise for a failed attempt: the budget's reason first, if it ran out."""
-        spent = budget.spent or (budget.exceeded(slack=0.05) if _is_timeout(exc) else None)
+        spent = budget.spent or (budget.exceeded(slack=0.05) if is_timeout(exc) else None)
         if spent is None and isinstance(exc, Abandoned):
             spent = exc
         if spent is not None:
@@ -519,16 +458,16 @@ class OpenAIChatModel:
                     f"run deadline of {self._deadline.seconds:g}s passed while {self.endpoint} "
                     "was answering"
                 )
-            return _Transient(str(spent))
+            return Transient(str(spent))
         if self._cancelled.is_set():
             return Cancelled("interrupted")
         if isinstance(exc, RecursionError):
-            return _Transient("malformed response (JSON nested too deeply)")
+            return Transient("malformed response (JSON nested too deeply)")
         if isinstance(exc, openai.APIError):
             return self._translate(exc, budget.stall)
-        return _Transient(f"malformed response ({type(exc).__name__})")
+        return Transient(f"malformed response ({type(exc).__name__})")
 
-    def _settle(self, error: _Transient) -> None:
+    def _settle(self, error: Transient) -> None:
         """After abandoning an answer of a server we run, wait (holding the slot) until it
         stops computing it; if it does not, give up rather than queue a retry behind it."""
         if self._wait_idle is None:
@@ -543,39 +482,39 @@ class OpenAIChatModel:
             )
 
     def _translate(self, exc: openai.APIError, timeout: float) -> Exception:
-        """Map an SDK error to a retryable _Transient or a final ModelError, without the key."""
-        _scrub_exception(exc, self._redact)
+        """Map an SDK error to a retryable Transient or a final ModelError, without the key."""
+        scrub_exception(exc, self._redact)
         if isinstance(exc, openai.APITimeoutError):
-            return _Transient(f"timed out: no token for {timeout:g}s")
+            return Transient(f"timed out: no token for {timeout:g}s")
         if isinstance(exc, openai.APIConnectionError):
-            return _Transient(_connection_cause(exc))
+            return Transient(connection_cause(exc))
         if isinstance(exc, openai.APIStatusError):
             status = exc.status_code
-            what = f"HTTP {status} {_phrase(status)}".rstrip()
-            detail = self._redact(_error_message(exc))
-            if status == 400 and _is_context_length(exc, detail):
+            what = f"HTTP {status} {phrase(status)}".rstrip()
+            detail = self._redact(error_message(exc))
+            if status == 400 and is_context_length(exc, detail):
                 return ContextLengthExceeded(
                     f"{self.endpoint}: prompt does not fit {self.name}'s context: {detail}",
                     endpoint=self.endpoint,
                 )
             if status in RETRY_STATUSES or status >= 500:
-                retry_after = _retry_after(exc.response.headers)
+                retry_after = retry_after_seconds(exc.response.headers)
                 if retry_after is not None:
                     what += f" (Retry-After {retry_after:g}s)"
-                return _Transient(what, retry_after=retry_after)
+                return Transient(what, retry_after=retry_after)
             return EndpointRejected(
                 f"{self.endpoint}: {what}" + (f": {detail}" if detail else ""),
                 endpoint=self.endpoint,
             )
         # A 2xx whose body is not what we expect (proxy error pages, cut-off bodies, an error
         # event inside the stream).
-        return _Transient(f"malformed response ({self._redact(_first_line(str(exc)))})")
+        return Transient(f"malformed response ({self._redact(first_line(str(exc)))})")
 
     # --- tenacity hooks ----------------------------------------------------------------------
 
     def _wait(self, state: RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, _Transient) and exc.retry_after is not None:
+        if isinstance(exc, Transient) and exc.retry_after is not None:
             return exc.retry_after
         base = min(self._backoff * 2.0 ** (state.attempt_number - 1), self._backoff_max)
         return min(base + random.uniform(0, self._backoff), self._backoff_max)
@@ -598,7 +537,7 @@ class OpenAIChatModel:
         log.info(
             "%s: %s; retry %d of %d in %.2fs",
             self.endpoint,
-            exc.cause if isinstance(exc, _Transient) else type(exc).__name__,
+            exc.cause if isinstance(exc, Transient) else type(exc).__name__,
             state.attempt_number,
             self._attempts - 1,
             state.upcoming_sleep,
@@ -606,7 +545,7 @@ class OpenAIChatModel:
 
     def _give_up(self, state: RetryCallState) -> NoReturn:
         exc = state.outcome.exception() if state.outcome else None
-        assert isinstance(exc, _Transient), exc
+        assert isinstance(exc, Transient), exc
         origin = exc.__cause__ or exc
         tries = state.attempt_number
         if tries >= self._attempts:
@@ -625,164 +564,6 @@ class OpenAIChatModel:
             f"{self.endpoint}: {exc.cause}, longer than {MAX_RETRY_AFTER:g}s to wait",
             endpoint=self.endpoint,
         ) from origin
-
-
-# --- reading answers -------------------------------------------------------------------------
-
-
-def _take_chunk(answer: _Answer, chunk: Any) -> bool:
-    """Add one streamed chunk to ``answer``; True if it carried a token or the end."""
-    moved = False
-    answer.model = getattr(chunk, "model", None) or answer.model
-    usage = getattr(chunk, "usage", None)
-    if usage is not None:
-        answer.prompt_tokens = _int(getattr(usage, "prompt_tokens", None))
-        answer.completion_tokens = _int(getattr(usage, "completion_tokens", None))
-        moved = True
-    choices = getattr(chunk, "choices", None) or []
-    if choices:
-        choice = choices[0]
-        piece = getattr(getattr(choice, "delta", None), "content", None)
-        if isinstance(piece, str) and piece:
-            answer.parts.append(piece)
-            answer.chars += len(piece)
-            answer.deltas += 1
-            progress.tokens(1)
-            moved = True
-        finish = getattr(choice, "finish_reason", None)
-        if finish:
-            answer.finish = str(finish)
-            moved = True
-    return moved
-
-
-def _take_body(answer: _Answer, body: Any) -> None:
-    """Fill ``answer`` from a whole (not streamed) chat completion."""
-    if not isinstance(body, Mapping):
-        raise _Transient("malformed response (body is not a JSON object)")
-    choices = body.get("choices")
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], Mapping):
-        raise _Transient("malformed response (no choices)")
-    message = choices[0].get("message")
-    text = message.get("content") if isinstance(message, Mapping) else None
-    answer.parts = [text] if isinstance(text, str) else []
-    answer.chars = len(text) if isinstance(text, str) else 0
-    answer.finish = str(choices[0].get("finish_reason") or "unknown")
-    model = body.get("model")
-    answer.model = model if isinstance(model, str) else None
-    usage = body.get("usage")
-    if isinstance(usage, Mapping):
-        answer.prompt_tokens = _int(usage.get("prompt_tokens"))
-        answer.completion_tokens = _int(usage.get("completion_tokens"))
-
-
-def _int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
-
-
-def _estimate_prompt_tokens(payload: list[dict[str, str]]) -> int:
-    from summarizer.tokens import count_many  # tiktoken, only when a server sends no usage
-
-    return sum(count_many([m["content"] for m in payload])) + 4 * len(payload)
-
-
-def _is_timeout(exc: BaseException) -> bool:
-    return isinstance(exc, openai.APITimeoutError | httpx2.TimeoutException)
-
-
-def _names_stream_options(exc: openai.APIStatusError) -> bool:
-    return "stream_options" in f"{_error_message(exc)} {exc.body}"
-
-
-# --- error details, without secrets ----------------------------------------------------------
-
-_CONTEXT = re.compile(
-    r"context[ _](length|window)|maximum context|too many tokens|exceeds? the context",
-    re.IGNORECASE,
-)
-
-
-def _scrub_exception(exc: openai.APIError, redact: Redactor) -> None:
-    """The SDK may echo request details in its message and body; scrub them before the error
-    is chained to ours (a traceback with -v prints them)."""
-    exc.args = tuple(redact(a) if isinstance(a, str) else a for a in exc.args)
-    exc.message = redact(exc.message)
-    if isinstance(exc.body, str):
-        exc.body = redact(exc.body)
-    elif exc.body is not None:
-        with contextlib.suppress(TypeError, ValueError, RecursionError):
-            exc.body = json.loads(redact(json.dumps(exc.body)))
-
-
-def _first_line(text: str, limit: int = 200) -> str:
-    line = " ".join(text.split())
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def _phrase(status: int) -> str:
-    try:
-        return http.HTTPStatus(status).phrase
-    except ValueError:
-        return ""
-
-
-def _error_message(exc: openai.APIStatusError) -> str:
-    body = exc.body
-    if isinstance(body, Mapping):
-        inner = body.get("error", body)
-        message = inner.get("message") if isinstance(inner, Mapping) else inner
-        if message:
-            return _first_line(str(message))
-    return _first_line(str(body)) if isinstance(body, str) else ""
-
-
-def _is_context_length(exc: openai.APIStatusError, detail: str) -> bool:
-    if exc.code == "context_length_exceeded":
-        return True
-    body = exc.body
-    error = body.get("error") if isinstance(body, Mapping) else None
-    if isinstance(error, Mapping) and error.get("code") == "context_length_exceeded":
-        return True
-    return bool(_CONTEXT.search(detail))
-
-
-def _retry_after(headers: Mapping[str, str]) -> float | None:
-    """Seconds from ``retry-after-ms`` or ``retry-after`` (seconds or an HTTP date)."""
-    raw_ms = headers.get("retry-after-ms")
-    if raw_ms:
-        try:
-            return max(float(raw_ms) / 1000.0, 0.0)
-        except ValueError:
-            pass
-    raw = headers.get("retry-after")
-    if not raw:
-        return None
-    try:
-        return max(float(raw), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(raw)
-    except (TypeError, ValueError):
-        return None
-    return max(when.timestamp() - time.time(), 0.0)
-
-
-def _connection_cause(exc: openai.APIConnectionError) -> str:
-    seen: set[int] = set()
-    err: BaseException | None = exc
-    while err is not None and id(err) not in seen:
-        seen.add(id(err))
-        if isinstance(err, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(err, ConnectionResetError):
-            return "connection reset by peer"
-        if "disconnected without sending a response" in str(err):
-            return "connection closed without a response"
-        err = err.__cause__ or err.__context__
-    root = exc.__cause__ or exc
-    text = _first_line(str(root), 120)
-    return f"connection failed ({type(root).__name__}{': ' + text if text else ''})"
 
 
 # --- JSON answers ----------------------------------------------------------------------------
@@ -852,7 +633,7 @@ def complete_json(
         try:
             return validate(extract_json(completion.text)), completions
         except ValueError as exc:
-            error = _first_line(str(exc)) or type(exc).__name__
+            error = first_line(str(exc)) or type(exc).__name__
         model.discard(completion)  # a re-run asks again instead of replaying it
         log.debug("invalid JSON from %s: %s", model.name, error)
         conversation += [

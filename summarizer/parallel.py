@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import queue
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -24,7 +24,7 @@ def run_parallel(
     *,
     workers: int,
     stop: Callable[[], None] = lambda: None,
-) -> Iterator[tuple[int, R | Exception]]:
+) -> Generator[tuple[int, R | Exception]]:
     """``fn(item)`` for every item on up to ``workers`` threads.
 
     Yields ``(index, result or the Exception it raised)`` as each finishes. Each call runs in a

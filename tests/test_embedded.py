@@ -6,13 +6,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
 from summarizer.embedded import EmbeddedServer, find_gguf
-from summarizer.llm import Message, OpenAIChatModel, UsageMeter
+from summarizer.errors import DeadlineExceeded
+from summarizer.llm import Deadline, Message, OpenAIChatModel, UsageMeter
 from summarizer.models import open_model
 from summarizer.settings import Settings
 
@@ -38,19 +38,39 @@ def test_base_url_needs_a_running_server() -> None:
 
 @pytest.mark.model
 def test_embedded_server_answers_a_short_completion() -> None:
-    started = time.monotonic()
     with EmbeddedServer() as server:
         assert server.startup_seconds is not None
+        assert server.slots == 1  # llama-cpp-python's server computes one answer at a time
+        assert server.wait_idle(30)
         model = OpenAIChatModel(
             base_url=server.base_url, model=server.model_alias, endpoint=server.endpoint
         )
         completion = model.complete([Message("user", "Say hello in five words.")], max_tokens=48)
         process = server._proc
     assert completion.text.strip()
-    assert completion.completion_tokens > 0
+    assert completion.completion_tokens > 0  # streamed: counted from the stream
+    assert completion.prompt_tokens > 0
     assert completion.model == "SmolLM2-135M-Instruct"
     assert process is not None and process.returncode is not None  # stopped on exit
-    assert time.monotonic() - started < 30
+
+
+@pytest.mark.model
+def test_abandoned_answer_stops_the_server_computing_it() -> None:
+    """A call cut by the stall timeout closes its connection; the server notices and becomes
+    idle long before it would have finished the answer (2,000 tokens)."""
+    with EmbeddedServer() as server:
+        model = OpenAIChatModel(
+            base_url=server.base_url,
+            model=server.model_alias,
+            endpoint=server.endpoint,
+            max_retries=0,
+            deadline=Deadline(3.0),
+        )
+        story = [Message("user", "Write a very long story about a river town.")]
+        with pytest.raises(DeadlineExceeded):
+            model.complete(story, max_tokens=2000)
+        # Idle within a few tokens of the cut, not after the remaining ~2,000 tokens.
+        assert server.wait_idle(20)
 
 
 @pytest.mark.model
