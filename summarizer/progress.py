@@ -220,10 +220,13 @@ class _Renderable:
         from rich.table import Table  # rich is only needed on a terminal
         from rich.text import Text
 
+        if not self.board.snapshot():  # nothing planned yet (the articles are being prepared)
+            return Text("")
+        shown = rows(self.board)
         table = Table.grid(padding=(0, 2))
         for _ in range(4):
             table.add_column()
-        for view in rows(self.board):
+        for view in shown:
             rate = "" if view.tokens_per_second is None else f"{view.tokens_per_second:.1f} tok/s"
             table.add_row(
                 Text(printable(view.label, LABEL_WIDTH)),
