@@ -1,5 +1,5 @@
 """Allow ``python -m summarizer``."""
 
-from summarizer.cli import main
+from summarizer.cli import run
 
-raise SystemExit(main())
+run()

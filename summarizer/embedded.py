@@ -24,7 +24,7 @@ import urllib.request
 from pathlib import Path
 from types import TracebackType
 
-from summarizer.errors import EndpointUnavailable, ModelError
+from summarizer.errors import Cancelled, EndpointUnavailable, ModelError
 from summarizer.settings import EMBEDDED_LABEL
 
 log = logging.getLogger("summarizer.embedded")
@@ -112,7 +112,7 @@ class EmbeddedServer:
         try:
             self.start()
         except BaseException:
-            self.stop()
+            self.stop(now=True)  # it never served anything: no need to let it finish
             raise
         return self
 
@@ -122,7 +122,9 @@ class EmbeddedServer:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.stop()
+        # Interrupted: nothing is worth a graceful shutdown, which waits for the answer it is
+        # computing (seconds on a busy machine).
+        self.stop(now=exc_type is not None and issubclass(exc_type, KeyboardInterrupt | Cancelled))
 
     def start(self) -> None:
         gguf = find_gguf()
@@ -218,16 +220,22 @@ class EmbeddedServer:
         tail = [line.strip() for line in text.splitlines() if line.strip()][-lines:]
         return " | ".join(tail) or "(empty log)"
 
-    def stop(self) -> None:
-        """Terminate the server, then kill it if it lingers; safe to call twice."""
+    def stop(self, *, now: bool = False) -> None:
+        """Terminate the server, then kill it if it lingers (``now``: kill it at once); safe to
+        call twice."""
         proc, self._proc = self._proc, None
         if proc is not None and proc.poll() is None:
-            proc.terminate()
+            started = time.monotonic()
+            if now:
+                proc.kill()
+            else:
+                proc.terminate()
             try:
                 proc.wait(timeout=STOP_GRACE)
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait()
+            log.debug("stopped llama.cpp server in %.2fs", time.monotonic() - started)
         elif proc is not None:
             proc.wait()
         self.port = None

@@ -18,10 +18,10 @@ from summarizer.embedded import probe_slots
 from summarizer.errors import EndpointUnavailable
 from summarizer.llm import Message, MeteredChatModel, OpenAIChatModel, UsageMeter
 
-CALLS = 6
-TOKENS = 10
-TOKEN_DELAY = 0.05  # each answer streams for about 0.5 s: longer than the stall timeout
-STALL = 0.4
+CALLS = 4
+TOKENS = 8
+TOKEN_DELAY = 0.25  # each answer streams for about 2 s: longer than the stall timeout
+STALL = 1.5  # far above the gap between two tokens, even on a loaded machine
 
 
 def slow_answer(body: Any) -> Any:
@@ -91,7 +91,7 @@ def test_a_briefing_against_a_one_slot_server_has_no_fallback(tmp_path: Any) -> 
     news = NewsModel()
 
     def slow_news(body: Any) -> Any:
-        return reply(str(news(body)), token_delay=0.01)
+        return reply(str(news(body)), token_delay=0.02)  # about 2 s per claims answer
 
     corpus = pipeline.prepare([str(folder)])
     with StubServer(slow_news, slots=1) as stub:
