@@ -46,10 +46,10 @@ class Settings:
     base_url: str | None = None  # None: start the embedded model
     api_key: str | None = field(default=None, repr=False)
     model: str | None = None  # None: the embedded alias, or the endpoint's first listed model
-    timeout: float = 60.0  # seconds per HTTP call
+    timeout: float = 60.0  # seconds a model call may go without a token (stuck, not slow)
     max_retries: int = 3
     deadline: float | None = 900.0  # seconds for the whole run; None: no overall limit
-    concurrency: int = 4
+    concurrency: int = 4  # sources at once; calls at once too, except for the embedded model
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
     temperature: float = 0.0
