@@ -1,6 +1,7 @@
 """Deliver a rendered email: over SMTP (plain, STARTTLS or SSL, optional AUTH) or into an outbox.
 
-Every failure becomes one DeliveryError line that names the server, never the password.
+Every failure becomes one DeliveryError line that names the server, never the password (server
+replies are redacted, since a server may echo the AUTH data it was sent).
 """
 
 from __future__ import annotations
@@ -8,15 +9,17 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
+import re
 import smtplib
 import ssl
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.utils import parseaddr
 from pathlib import Path
 from typing import Literal
 
-from summarizer.errors import DeliveryError, UsageError
+from summarizer import crash
+from summarizer.errors import DeliveryError, DeliveryUncertain, UsageError
 from summarizer.fsutil import atomic_write
 from summarizer.redact import Redactor
 
@@ -54,15 +57,20 @@ class SmtpTarget:
     def label(self) -> str:
         return f"{self.host}:{self.port}"
 
+    @property
+    def redactor(self) -> Redactor:
+        """Removes the password in every form the login sends it in (raw, base64, AUTH PLAIN)."""
+        return Redactor([self.password], users=[self.user or ""])
+
 
 @dataclass(frozen=True)
-class Delivery:
-    """Where a message went: the outbox file, or the SMTP server and who accepted it."""
+class SmtpOutcome:
+    """What one SMTP transaction did, per recipient. Reply texts are redacted."""
 
-    via: str  # "smtp" | "outbox"
-    path: Path | None = None
     accepted: tuple[str, ...] = ()
-    refused: tuple[str, ...] = ()
+    deferred: tuple[tuple[str, str], ...] = ()  # (address, reply): a 4xx, try again later
+    refused: tuple[tuple[str, str], ...] = ()  # (address, reply): a 5xx, never retried
+    reply: str = ""  # the server's answer to the message
 
 
 def _is_loopback(host: str) -> bool:
@@ -74,13 +82,14 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def _text(detail: bytes | str) -> str:
+    message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
+    return " ".join(message.split())
+
+
 def _reason(exc: BaseException) -> str:
     if isinstance(exc, smtplib.SMTPResponseException):
-        detail = exc.smtp_error
-        message = detail.decode("utf-8", "replace") if isinstance(detail, bytes) else str(detail)
-        return f"{exc.smtp_code} {' '.join(message.split())}"
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return f"all recipients refused ({', '.join(sorted(exc.recipients))})"
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
     if isinstance(exc, TimeoutError):
         return "timed out"
     if isinstance(exc, OSError) and exc.strerror:
@@ -88,45 +97,113 @@ def _reason(exc: BaseException) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
+def _stuffed(raw: bytes) -> bytes:
+    """The message as DATA carries it: leading dots doubled, then the terminating dot line."""
+    data = re.sub(rb"(?m)^\.", b"..", raw)
+    if not data.endswith(b"\r\n"):
+        data += b"\r\n"
+    return data + b".\r\n"
+
+
+def _connect(target: SmtpTarget, context: ssl.SSLContext) -> smtplib.SMTP:
+    if target.security == "ssl":
+        return smtplib.SMTP_SSL(target.host, target.port, timeout=target.timeout, context=context)
+    return smtplib.SMTP(target.host, target.port, timeout=target.timeout)
+
+
+def _no_op(recipients: Sequence[str]) -> None:
+    pass
+
+
 def send_smtp(
-    raw: bytes, *, sender: str, recipients: Sequence[str], target: SmtpTarget
-) -> Delivery:
-    """Send ``raw`` to ``recipients``; DeliveryError unless at least one recipient accepted it."""
+    raw: bytes,
+    *,
+    sender: str,
+    recipients: Sequence[str],
+    target: SmtpTarget,
+    on_transmit: Callable[[Sequence[str]], None] = _no_op,
+) -> SmtpOutcome:
+    """One SMTP transaction delivering ``raw`` to ``recipients``; per-recipient outcome.
+
+    ``on_transmit(accepted)`` runs after the server took the envelope and before the first byte
+    of the message, so the caller can record that the message is in transit. Raises
+    DeliveryError when nothing can have been delivered (connection, TLS, login, sender
+    refused), and DeliveryUncertain when the connection broke after the whole message was sent.
+    """
+    redact = target.redactor
     context = ssl.create_default_context()
     step = "connect"
+    sent_body = False
+    client: smtplib.SMTP | None = None
     try:
-        client: smtplib.SMTP
-        if target.security == "ssl":
-            client = smtplib.SMTP_SSL(
-                target.host, target.port, timeout=target.timeout, context=context
-            )
-        else:
-            client = smtplib.SMTP(target.host, target.port, timeout=target.timeout)
-        with client:
-            step = "hello"
+        client = _connect(target, context)
+        step = "hello"
+        client.ehlo()
+        if target.security == "starttls":
+            step = "STARTTLS"
+            client.starttls(context=context)
             client.ehlo()
-            if target.security == "starttls":
-                step = "STARTTLS"
-                client.starttls(context=context)
-                client.ehlo()
-            if target.user and target.password:
-                step = "login"
-                client.login(target.user, target.password)
-            step = "send"
-            refused = client.sendmail(_envelope(sender), [_envelope(r) for r in recipients], raw)
-            step = "quit"
-            try:
-                client.quit()
-            except (smtplib.SMTPException, OSError):
-                # The server took the message; a failed goodbye must not make us send it again.
-                log.debug("SMTP QUIT failed after the message was accepted")
+        if target.user and target.password:
+            step = "login"
+            client.login(target.user, target.password)
+        step = "MAIL FROM"
+        code, detail = client.mail(_envelope(sender))
+        if code != 250:
+            raise smtplib.SMTPSenderRefused(code, detail, sender)
+        step = "RCPT TO"
+        accepted: list[str] = []
+        deferred: list[tuple[str, str]] = []
+        refused: list[tuple[str, str]] = []
+        for recipient in recipients:
+            code, detail = client.rcpt(_envelope(recipient))
+            reply = redact(f"{code} {_text(detail)}")
+            if code in (250, 251):
+                accepted.append(recipient)
+            else:
+                (deferred if 400 <= code < 500 else refused).append((recipient, reply))
+        if not accepted:
+            return SmtpOutcome(deferred=tuple(deferred), refused=tuple(refused))
+        crash.step("smtp-recipients")
+        step = "DATA"
+        code, detail = client.docmd("DATA")
+        if code == 354:
+            on_transmit(tuple(accepted))
+            crash.step("smtp-transmitting")
+            step = "sending the message"
+            client.send(_stuffed(raw))
+            sent_body = True
+            code, detail = client.getreply()
+            crash.step("smtp-accepted")
+        reply = redact(f"{code} {_text(detail)}")
     except (smtplib.SMTPException, OSError, ValueError) as exc:
-        reason = Redactor([target.password], users=[target.user or ""])(_reason(exc))
+        reason = redact(_reason(exc))
+        if sent_body:
+            raise DeliveryUncertain(
+                f"SMTP server {target.label} received the whole message but did not answer "
+                f"({reason}); it may have been delivered"
+            ) from exc
         raise DeliveryError(f"SMTP delivery to {target.label} failed at {step}: {reason}") from exc
-    accepted = tuple(r for r in recipients if _envelope(r) not in refused)
-    if refused:
-        log.warning("SMTP server refused %s", ", ".join(sorted(refused)))
-    return Delivery(via="smtp", accepted=accepted, refused=tuple(sorted(refused)))
+    finally:
+        if client is not None:
+            _close(client, polite=sent_body)
+    if code == 250:
+        return SmtpOutcome(
+            accepted=tuple(accepted), deferred=tuple(deferred), refused=tuple(refused), reply=reply
+        )
+    # The server turned the message down for everyone it had accepted.
+    failed = [(r, reply) for r in accepted]
+    if 400 <= code < 500:
+        return SmtpOutcome(deferred=(*deferred, *failed), refused=tuple(refused), reply=reply)
+    return SmtpOutcome(deferred=tuple(deferred), refused=(*refused, *failed), reply=reply)
+
+
+def _close(client: smtplib.SMTP, *, polite: bool) -> None:
+    """Say goodbye if we can; a failed goodbye never changes the outcome."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        log.debug("SMTP QUIT failed%s", " after the message was sent" if polite else "")
+        client.close()
 
 
 def _envelope(address: str) -> str:
@@ -138,11 +215,15 @@ def outbox_name(day: str, message_id: str) -> str:
     return f"{day}-{digest}.eml"
 
 
-def write_outbox(raw: bytes, *, outbox: Path, day: str, message_id: str) -> Delivery:
+def outbox_path(outbox: Path, day: str, message_id: str) -> Path:
+    return outbox / outbox_name(day, message_id)
+
+
+def write_outbox(raw: bytes, *, outbox: Path, day: str, message_id: str) -> Path:
     """Write the message as ``<day>-<hash of Message-ID>.eml``, atomically."""
-    path = outbox / outbox_name(day, message_id)
+    path = outbox_path(outbox, day, message_id)
     try:
         atomic_write(path, raw)
     except OSError as exc:
         raise DeliveryError(f"cannot write {path}: {_reason(exc)}") from exc
-    return Delivery(via="outbox", path=path)
+    return path

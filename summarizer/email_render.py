@@ -213,14 +213,23 @@ def _domain(sender: str) -> str:
     return address.rpartition("@")[2] or "localhost"
 
 
+def new_message_id(sender: str) -> str:
+    """A fresh, globally unique Message-ID in the sender's domain."""
+    return make_msgid(idstring="summarizer", domain=_domain(sender))
+
+
 def render_email(
     briefings: Sequence[Briefing],
     *,
     day: dt.date,
     sender: str,
     recipients: Sequence[str],
+    message_id: str | None = None,
 ) -> RenderedEmail:
-    """Render the whole message into memory and check it parses back; raise DeliveryError if not."""
+    """Render the whole message into memory and check it parses back; raise DeliveryError if not.
+
+    ``message_id`` is the one the nightly state fixed for the date (a new one if not given).
+    """
     if not briefings or not any(b.points for b in briefings):
         raise DeliveryError("refusing to render an empty briefing")
     subject = subject_line(day, briefings)
@@ -231,7 +240,7 @@ def render_email(
         msg["From"] = sender
         msg["To"] = ", ".join(recipients)
         msg["Date"] = formatdate(localtime=True)
-        msg["Message-ID"] = make_msgid(idstring="summarizer", domain=_domain(sender))
+        msg["Message-ID"] = message_id or new_message_id(sender)
         msg["Auto-Submitted"] = "auto-generated"
         msg["X-Mailer"] = f"summarizer {__version__}"
         msg.set_content(text, subtype="plain", charset="utf-8")

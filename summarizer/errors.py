@@ -12,6 +12,7 @@ SummarizerError                 exit 1 unless a subclass says otherwise
 ├── DeadlineExceeded            exit 1: the run's overall deadline passed
 ├── Cancelled                   exit 130: the run was interrupted (Ctrl-C)
 └── DeliveryError               exit 1: mail could not be rendered or sent
+    └── DeliveryUncertain       the connection broke after the message was sent: maybe delivered
 """
 
 from __future__ import annotations
@@ -87,3 +88,8 @@ class Cancelled(SummarizerError):
 
 class DeliveryError(SummarizerError):
     pass
+
+
+class DeliveryUncertain(DeliveryError):
+    """The SMTP server got the whole message but its answer never came: it may have been
+    delivered, so it is never sent again without ``--force``."""

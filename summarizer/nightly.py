@@ -15,21 +15,22 @@ import email.policy
 import logging
 import os
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from summarizer import pipeline
+from summarizer import crash, pipeline
 from summarizer.cluster import DEFAULT_THRESHOLD, cluster_sources
 from summarizer.corpus import prepare_corpus
 from summarizer.deliver import (
     DEFAULT_PORTS,
     DEFAULT_SMTP_TIMEOUT,
-    Delivery,
     Security,
     SmtpTarget,
+    outbox_path,
     send_smtp,
     write_outbox,
 )
@@ -37,19 +38,27 @@ from summarizer.email_render import (
     RenderedEmail,
     address_list,
     check_address,
+    new_message_id,
     outlet_count,
     render_email,
 )
-from summarizer.errors import InputError, SummarizerError, UsageError
+from summarizer.errors import (
+    DeliveryError,
+    DeliveryUncertain,
+    InputError,
+    SummarizerError,
+    UsageError,
+)
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
 from summarizer.merge import DEFAULT_MAX_POINTS
+from summarizer.redact import Redactor
 from summarizer.settings import (
     CONFIG_ENV_VAR,
     Settings,
     default_config_path,
     read_config_file,
 )
-from summarizer.state import StateStore, archive_day, nightly_lock
+from summarizer.state import RunRecord, StateStore, archive_day, nightly_lock
 from summarizer.types import Briefing, Corpus, Engine, RawDocument, Source
 
 __all__ = [
@@ -84,6 +93,9 @@ class NightlyOptions:
     dry_run: bool = False
     threshold: float = DEFAULT_THRESHOLD
     max_bytes: int = DEFAULT_MAX_BYTES
+    # Seconds to wait before trying recipients the SMTP server deferred (4xx) again, in this
+    # run; whoever is still deferred after that is retried by the next run for the date.
+    retry_delays: tuple[float, ...] = (5.0, 30.0)
 
     @property
     def outbox_dir(self) -> Path:
@@ -97,6 +109,8 @@ class NightlyResult:
     message_id: str | None = None
     recipients: tuple[str, ...] = ()
     path: Path | None = None  # the outbox file, when delivered there
+    refused: tuple[str, ...] = ()  # recipients the SMTP server refused for good, with its reply
+    resumed: bool = False  # finished the delivery an interrupted run had journalled
     subject: str = ""
     stories: int = 0
     articles: int = 0
@@ -382,6 +396,8 @@ def _compose(
     settings: Settings | None,
     warn: Warn,
     progress: Callable[[str], None],
+    *,
+    message_id: str | None,
 ) -> _Composed:
     day = options.day.isoformat()
     docs = collect(options.inbox, options.day, max_bytes=options.max_bytes, warn=warn)
@@ -426,7 +442,11 @@ def _compose(
     # Most widely covered first; clustering order (largest first) breaks ties.
     briefings.sort(key=lambda b: -outlet_count(b))
     rendered = render_email(
-        briefings, day=options.day, sender=options.sender, recipients=options.to
+        briefings,
+        day=options.day,
+        sender=options.sender,
+        recipients=options.to,
+        message_id=message_id,
     )
     return _Composed(email=rendered, briefings=tuple(briefings), articles=len(corpus.sources))
 
@@ -439,19 +459,6 @@ def preview(rendered: RenderedEmail) -> str:
 
 
 # --- run -------------------------------------------------------------------------------------
-
-
-def _deliver(options: NightlyOptions, rendered: RenderedEmail) -> Delivery:
-    if options.smtp is not None:
-        return send_smtp(
-            rendered.raw, sender=options.sender, recipients=options.to, target=options.smtp
-        )
-    return write_outbox(
-        rendered.raw,
-        outbox=options.outbox_dir,
-        day=options.day.isoformat(),
-        message_id=rendered.message_id,
-    )
 
 
 def _quiet(_: str) -> None:
@@ -467,13 +474,14 @@ def run_nightly(
 ) -> NightlyResult:
     """Collect, cluster, brief, render and deliver the briefing for ``options.day``, once.
 
-    Holds ``<state_dir>/nightly.lock``; a date already sent is skipped unless ``force``. The run
-    is recorded "sent" only after delivery succeeded; any failure records "failed" and raises,
-    so the next run retries. ``dry_run`` renders and returns a preview and touches no state.
+    Holds ``<state_dir>/nightly.lock``; a date already sent is skipped unless ``force``.
+    Delivery is journalled (see :mod:`summarizer.state`): the date's Message-ID is fixed and
+    the message stored as "sending" before its first byte goes out, so a run that stopped
+    part-way is resumed with the same message, never sent twice. ``dry_run`` renders and
+    returns a preview and touches no state.
     """
-    day = options.day.isoformat()
     if options.dry_run:
-        composed = _compose(options, settings, warn, progress)
+        composed = _compose(options, settings, warn, progress, message_id=None)
         return NightlyResult(
             status="dry-run",
             day=options.day,
@@ -484,44 +492,227 @@ def run_nightly(
             articles=composed.articles,
             preview=preview(composed.email),
         )
-    with nightly_lock(options.state_dir), StateStore(options.state_dir) as state:
-        record = state.get(day)
-        if record is not None and record.status == "sent" and not options.force:
+    redact = options.smtp.redactor if options.smtp is not None else Redactor()
+    with nightly_lock(options.state_dir), StateStore(options.state_dir, redact=redact) as state:
+        return _run(options, settings, state, warn, progress)
+
+
+def _run(
+    options: NightlyOptions,
+    settings: Settings | None,
+    state: StateStore,
+    warn: Warn,
+    progress: Callable[[str], None],
+) -> NightlyResult:
+    day = options.day.isoformat()
+    record = state.get(day)
+    if record is not None and not options.force:
+        if record.status == "sent":
             return NightlyResult(
                 status="already-sent",
                 day=options.day,
                 message_id=record.message_id,
-                recipients=tuple(r for r in (record.recipients or "").split(", ") if r),
+                recipients=_split(record.recipients),
             )
-        state.start(day)
-        try:
-            composed = _compose(options, settings, warn, progress)
-            rendered = composed.email
-            state.counts(
-                day,
-                articles=composed.articles,
-                stories=len(composed.briefings),
-                points=sum(len(b.points) for b in composed.briefings),
-            )
-            archive_day(options.state_dir, day, composed.briefings, rendered.raw)
-            delivery = _deliver(options, rendered)
-        except SummarizerError as exc:
-            state.failed(day, str(exc))
-            raise
-        except BaseException as exc:  # a bug or ^C: still leave a record the next run retries
-            state.failed(day, type(exc).__name__)
-            raise
-        where = f"smtp {options.smtp.label}" if options.smtp else str(delivery.path)
-        recipients = delivery.accepted or options.to
-        state.sent(day, message_id=rendered.message_id, delivery=where, recipients=recipients)
-    log.info("sent the briefing for %s (%s)", day, rendered.message_id)
-    return NightlyResult(
+        if record.status == "sending" and record.email and record.message_id:
+            return _resume(options, state, record, warn, progress)
+    resend = record is not None and record.status in ("sent", "sending")
+    message_id = state.start(
+        day, resend=resend, new_message_id=lambda: new_message_id(options.sender)
+    )
+    crash.step("started")
+    try:
+        composed = _compose(options, settings, warn, progress, message_id=message_id)
+        crash.step("composed")
+        state.counts(
+            day,
+            articles=composed.articles,
+            stories=len(composed.briefings),
+            points=sum(len(b.points) for b in composed.briefings),
+        )
+        _archive(options, composed, warn)
+        crash.step("archived")
+        state.sending(
+            day,
+            email=composed.email.raw,
+            delivery=_delivery_label(options),
+            recipients=options.to,
+        )
+        crash.step("journalled")
+    except SummarizerError as exc:
+        _record_failure(state, day, str(exc))
+        raise
+    except BaseException as exc:  # a bug or ^C: still leave a record the next run retries
+        _record_failure(state, day, type(exc).__name__)
+        raise
+    result = NightlyResult(
         status="sent",
         day=options.day,
-        message_id=rendered.message_id,
-        recipients=tuple(recipients),
-        path=delivery.path,
-        subject=rendered.subject,
+        message_id=message_id,
+        subject=composed.email.subject,
         stories=len(composed.briefings),
         articles=composed.articles,
     )
+    return _deliver(options, state, result, composed.email.raw, list(options.to), progress)
+
+
+def _split(recipients: str | None) -> tuple[str, ...]:
+    return tuple(r for r in (recipients or "").split(", ") if r)
+
+
+def _delivery_label(options: NightlyOptions) -> str:
+    return f"smtp {options.smtp.label}" if options.smtp is not None else str(options.outbox_dir)
+
+
+def _record_failure(state: StateStore, day: str, error: str) -> None:
+    try:
+        state.failed(day, error)
+    except SummarizerError as exc:  # e.g. the disk is full: the original error matters more
+        log.warning("%s", exc)
+
+
+def _archive(options: NightlyOptions, composed: _Composed, warn: Warn) -> None:
+    """The archive is a copy for people; failing to write it never stops the delivery."""
+    try:
+        archive_day(
+            options.state_dir, options.day.isoformat(), composed.briefings, composed.email.raw
+        )
+    except OSError as exc:
+        reason = exc.strerror.lower() if exc.strerror else str(exc)
+        warn(f"cannot archive the briefing in {options.state_dir / 'archive'}: {reason}")
+
+
+def _resume(
+    options: NightlyOptions,
+    state: StateStore,
+    record: RunRecord,
+    warn: Warn,
+    progress: Callable[[str], None],
+) -> NightlyResult:
+    """Finish the delivery an earlier run journalled, with the same message, or refuse."""
+    assert record.email is not None and record.message_id is not None
+    day = record.day
+    msg = email.message_from_bytes(record.email, policy=email.policy.default)
+    result = NightlyResult(
+        status="sent",
+        day=options.day,
+        message_id=record.message_id,
+        subject=str(msg["Subject"] or ""),
+        stories=record.stories or 0,
+        articles=record.articles or 0,
+        resumed=True,
+    )
+    if record.in_transit:
+        raise DeliveryUncertain(
+            f"the briefing for {day} ({record.message_id}) may already have been delivered: "
+            "an earlier run stopped while the SMTP server was receiving it"
+            f"{_because(record.error)}; not sending it again (--force sends a new copy)"
+        )
+    pending = state.recipients(day, "pending")
+    if options.smtp is None:
+        path = outbox_path(options.outbox_dir, day, record.message_id)
+        if path.is_file():  # written before the run stopped: only the record is missing
+            state.sent(day, delivery=str(path), recipients=options.to)
+            return replace(result, recipients=options.to, path=path)
+    elif not pending:
+        accepted = state.recipients(day, "accepted")
+        state.sent(day, delivery=_delivery_label(options), recipients=accepted)
+        return replace(result, recipients=tuple(accepted))
+    progress(f"resuming the delivery of {record.message_id} for {day}")
+    return _deliver(options, state, result, record.email, pending or list(options.to), progress)
+
+
+def _because(error: str | None) -> str:
+    return f" ({error})" if error else ""
+
+
+def _deliver(
+    options: NightlyOptions,
+    state: StateStore,
+    result: NightlyResult,
+    raw: bytes,
+    recipients: list[str],
+    progress: Callable[[str], None],
+) -> NightlyResult:
+    """Deliver the journalled message to ``recipients`` and record the outcome."""
+    day = options.day.isoformat()
+    assert result.message_id is not None
+    if options.smtp is None:
+        try:
+            path = write_outbox(
+                raw, outbox=options.outbox_dir, day=day, message_id=result.message_id
+            )
+        except DeliveryError as exc:
+            _record_failure(state, day, str(exc))
+            raise
+        crash.step("outbox-written")
+        state.sent(day, delivery=str(path), recipients=options.to)
+        crash.step("recorded")
+        log.info("wrote the briefing for %s (%s)", day, result.message_id)
+        return replace(result, recipients=options.to, path=path)
+    smtp = options.smtp
+    delays = iter(options.retry_delays)
+    while True:
+        try:
+            outcome = send_smtp(
+                raw,
+                sender=options.sender,
+                recipients=recipients,
+                target=smtp,
+                on_transmit=lambda _: state.transmitting(day),
+            )
+        except DeliveryUncertain as exc:
+            state.interrupted(day, str(exc))
+            raise
+        except DeliveryError as exc:
+            if state.recipients(day, "accepted"):
+                state.interrupted(day, str(exc))  # resumed by the next run, for the rest only
+            else:
+                _record_failure(state, day, str(exc))
+            raise
+        state.outcome(
+            day,
+            accepted=outcome.accepted,
+            refused=outcome.refused,
+            deferred=outcome.deferred,
+            reply=outcome.reply,
+        )
+        recipients = [address for address, _ in outcome.deferred]
+        delay = next(delays, None) if recipients else None
+        if delay is None:
+            break
+        progress(f"{len(recipients)} recipient(s) deferred; retrying them in {delay:g}s")
+        time.sleep(delay)
+    return _finish_smtp(options, state, result)
+
+
+def _finish_smtp(
+    options: NightlyOptions, state: StateStore, result: NightlyResult
+) -> NightlyResult:
+    day = options.day.isoformat()
+    replies = state.replies(day)
+    accepted = [a for a, (status, _) in replies.items() if status == "accepted"]
+    refused = [f"{a} ({why})" for a, (status, why) in replies.items() if status == "refused"]
+    pending = [f"{a} ({why})" for a, (status, why) in replies.items() if status == "pending"]
+    if pending:
+        done = f"delivered to {', '.join(accepted)}; " if accepted else ""
+        message = (
+            f"the briefing for {day} was {done}deferred by the SMTP server for "
+            f"{', '.join(pending)}; the next run for {day} retries only those"
+        )
+        if accepted:
+            state.interrupted(day, message)
+        else:
+            _record_failure(state, day, message)
+        raise DeliveryError(message)
+    if not accepted:
+        message = f"SMTP server {options.smtp.label if options.smtp else ''} refused every "
+        message += f"recipient: {', '.join(refused)}"
+        _record_failure(state, day, message)
+        raise DeliveryError(message)
+    if refused:
+        log.warning("the SMTP server refused %s", ", ".join(refused))
+    state.sent(day, delivery=_delivery_label(options), recipients=accepted)
+    crash.step("recorded")
+    log.info("sent the briefing for %s (%s)", day, result.message_id)
+    return replace(result, recipients=tuple(accepted), refused=tuple(refused))
