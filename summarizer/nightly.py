@@ -652,6 +652,7 @@ def _deliver(
         return replace(result, recipients=options.to, path=path)
     smtp = options.smtp
     delays = iter(options.retry_delays)
+    delivered: list[str] = []
     while True:
         try:
             outcome = send_smtp(
@@ -670,25 +671,36 @@ def _deliver(
             else:
                 _record_failure(state, day, str(exc))
             raise
-        state.outcome(
-            day,
-            accepted=outcome.accepted,
-            refused=outcome.refused,
-            deferred=outcome.deferred,
-            reply=outcome.reply,
-        )
+        try:
+            state.outcome(
+                day,
+                accepted=outcome.accepted,
+                refused=outcome.refused,
+                deferred=outcome.deferred,
+                reply=outcome.reply,
+            )
+        except SummarizerError as exc:
+            if not outcome.accepted:
+                raise
+            raise SummarizerError(
+                f"the SMTP server accepted the briefing for {day} ({result.message_id}) for "
+                f"{', '.join(outcome.accepted)}, but that could not be recorded ({exc}); "
+                "the next run will not send it again"
+            ) from exc
+        delivered += outcome.accepted
         recipients = [address for address, _ in outcome.deferred]
         delay = next(delays, None) if recipients else None
         if delay is None:
             break
         progress(f"{len(recipients)} recipient(s) deferred; retrying them in {delay:g}s")
         time.sleep(delay)
-    return _finish_smtp(options, state, result)
+    return _finish_smtp(options, state, replace(result, recipients=tuple(delivered)))
 
 
 def _finish_smtp(
     options: NightlyOptions, state: StateStore, result: NightlyResult
 ) -> NightlyResult:
+    """Record the date sent once nobody is left to try; ``result.recipients`` got it just now."""
     day = options.day.isoformat()
     replies = state.replies(day)
     accepted = [a for a, (status, _) in replies.items() if status == "accepted"]
@@ -715,4 +727,4 @@ def _finish_smtp(
     state.sent(day, delivery=_delivery_label(options), recipients=accepted)
     crash.step("recorded")
     log.info("sent the briefing for %s (%s)", day, result.message_id)
-    return replace(result, recipients=tuple(accepted), refused=tuple(refused))
+    return replace(result, refused=tuple(refused))

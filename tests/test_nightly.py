@@ -11,23 +11,21 @@ import email.policy
 import json
 import os
 import shutil
-import socket
 import sqlite3
 import struct
 import subprocess
 import time
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
 import filelock
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from htmltags import Tags
+from smtpbox import Mailbox, SmtpServer, free_port
 
 from summarizer import pipeline
 from summarizer.cli import main
@@ -50,65 +48,6 @@ PASSWORD = "s3cret-Pa55-w0rd"
 
 
 # --- an SMTP server on loopback --------------------------------------------------------------
-
-
-@dataclass
-class Mailbox:
-    """What the SMTP server received, and the address to reach it."""
-
-    port: int = 0
-    envelopes: list[Envelope] = field(default_factory=list)
-    logins: list[tuple[str, str]] = field(default_factory=list)
-
-    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    def messages(self) -> list[EmailMessage]:
-        out = []
-        for env in self.envelopes:
-            raw = env.original_content or env.content
-            assert isinstance(raw, bytes)
-            msg = email.message_from_bytes(raw, policy=email.policy.default)
-            assert isinstance(msg, EmailMessage)
-            out.append(msg)
-        return out
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-class SmtpServer:
-    def __init__(self, port: int | None = None, *, user: str | None = None) -> None:
-        self.box = Mailbox(port=port or free_port())
-        kwargs: dict[str, Any] = {}
-        if user is not None:
-            kwargs = {
-                "authenticator": self._authenticate,
-                "auth_require_tls": False,
-                "auth_required": True,
-            }
-        self.user = user
-        self.controller = Controller(self.box, hostname="127.0.0.1", port=self.box.port, **kwargs)
-
-    def _authenticate(
-        self, server: SMTP, session: Session, envelope: Envelope, mechanism: str, data: Any
-    ) -> AuthResult:
-        if isinstance(data, LoginPassword):
-            login, password = data.login.decode(), data.password.decode()
-            self.box.logins.append((login, password))
-            return AuthResult(success=(login, password) == (self.user, PASSWORD), handled=False)
-        return AuthResult(success=False, handled=False)
-
-    def __enter__(self) -> Mailbox:
-        self.controller.start()
-        return self.box
-
-    def __exit__(self, *exc: object) -> None:
-        self.controller.stop()
 
 
 @pytest.fixture
@@ -231,7 +170,7 @@ def test_smtp_auth_password_from_env_never_written_or_printed(
 ) -> None:
     state = tmp_path / "state"
     monkeypatch.setenv("SUMMARIZER_SMTP_PASSWORD", PASSWORD)
-    with SmtpServer(user="mailer") as box:
+    with SmtpServer(user="mailer", password=PASSWORD) as box:
         args = nightly_args(seeds_inbox, state, *smtp_args(box), "--smtp-user", "mailer")
         assert main(["-v", *args]) == 0
     assert box.logins == [("mailer", PASSWORD)]
@@ -252,7 +191,7 @@ def test_smtp_auth_failure_is_one_line_without_the_password(
 ) -> None:
     state = tmp_path / "state"
     monkeypatch.setenv("SUMMARIZER_SMTP_PASSWORD", "wrong-" + PASSWORD)
-    with SmtpServer(user="mailer") as box:
+    with SmtpServer(user="mailer", password=PASSWORD) as box:
         args = nightly_args(seeds_inbox, state, *smtp_args(box), "--smtp-user", "mailer")
         assert main(args) == 1
     assert box.envelopes == []
