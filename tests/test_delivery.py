@@ -73,6 +73,15 @@ def options_for(inbox: Path, state_dir: Path, box: Mailbox | None, **extra: Any)
     )
 
 
+def cli_args(inbox: Path, state_dir: Path, box: Mailbox, *extra: str) -> list[str]:
+    return [
+        "nightly", "--inbox", str(inbox), "--to", ",".join(TO),
+        "--from", "briefings@example.org", "--state-dir", str(state_dir),
+        "--date", DAY.isoformat(), "--engine", "extractive",
+        "--smtp-host", "127.0.0.1", "--smtp-port", str(box.port), *extra,
+    ]  # fmt: skip
+
+
 def run_forked(options: NightlyOptions, crash_at: str) -> int:
     """``run_nightly`` in a forked child that SIGKILLs itself at ``crash_at``: -9 if it did."""
     pid = os.fork()
@@ -182,12 +191,7 @@ def test_sigkill_of_the_installed_command_after_the_server_accepted(
 ) -> None:
     """The worst moment, as a user's cron job meets it: the server has it, the record does not."""
     state_dir = tmp_path / "state"
-    args = [
-        "nightly", "--inbox", str(inbox), "--to", ",".join(TO),
-        "--from", "briefings@example.org", "--state-dir", str(state_dir),
-        "--date", DAY.isoformat(), "--engine", "extractive",
-        "--smtp-host", "127.0.0.1", "--smtp-port", str(box.port),
-    ]  # fmt: skip
+    args = cli_args(inbox, state_dir, box)
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
     env[CRASH_ENV_VAR] = "smtp-accepted"
     done = subprocess.run(
@@ -292,12 +296,7 @@ def test_a_recipient_still_deferred_is_retried_by_the_next_run_only(
 ) -> None:
     state_dir = tmp_path / "state"
     with SmtpServer(rcpt_fault=greylist_bob(2)) as box:
-        args = [
-            "nightly", "--inbox", str(inbox), "--to", ",".join(TO),
-            "--from", "briefings@example.org", "--state-dir", str(state_dir),
-            "--date", DAY.isoformat(), "--engine", "extractive",
-            "--smtp-host", "127.0.0.1", "--smtp-port", str(box.port),
-        ]  # fmt: skip
+        args = cli_args(inbox, state_dir, box)
         options = options_for(inbox, state_dir, box, retry_delays=(0.0,))
         with pytest.raises(DeliveryError, match=r"delivered to alice@example.com; deferred .*bob"):
             run_nightly(options)  # bob deferred twice: once at first, once on the retry
@@ -334,12 +333,7 @@ def test_a_server_that_answers_after_the_timeout_is_not_sent_to_again(
 ) -> None:
     state_dir = tmp_path / "state"
     with SmtpServer(data_delay=3) as box:
-        args = [
-            "nightly", "--inbox", str(inbox), "--to", ",".join(TO),
-            "--from", "briefings@example.org", "--state-dir", str(state_dir),
-            "--date", DAY.isoformat(), "--engine", "extractive",
-            "--smtp-host", "127.0.0.1", "--smtp-port", str(box.port), "--smtp-timeout", "1",
-        ]  # fmt: skip
+        args = cli_args(inbox, state_dir, box, "--smtp-timeout", "1")
         assert main(args) == 1
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and "may have been delivered" in err
