@@ -5,6 +5,7 @@ This is the first half of the pipeline (`summarizer prepare`); no model is invol
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -18,6 +19,7 @@ from summarizer.segment import split_sentences
 from summarizer.tokens import chunk_sentences
 from summarizer.types import Corpus, RawDocument, Source
 
+log = logging.getLogger("summarizer.corpus")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -61,7 +63,15 @@ def prepare_corpus(
     """Prepare every usable document; raise InputError when none is usable."""
     built: list[Source] = []
     for doc in documents:
-        source = build_source(doc)
+        try:
+            source = build_source(doc)
+        except RecursionError:
+            warn(f"{doc.path}: nested too deeply to prepare, skipped")
+            continue
+        except Exception as exc:  # one article no rule foresaw is one skipped article
+            log.debug("preparing %s failed", doc.path, exc_info=True)
+            warn(f"{doc.path}: cannot prepare ({type(exc).__name__}: {exc}), skipped")
+            continue
         if source is None:
             warn(f"{doc.path}: no article text left after cleaning, skipped")
             continue

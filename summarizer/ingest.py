@@ -1,6 +1,9 @@
-"""Read articles from files, folders and stdin into `RawDocument`s, one at a time.
+"""Read articles from files, folders, URLs and stdin into `RawDocument`s, one at a time.
 
 Bad input never aborts a run: each unusable file or record is reported through `warn` and skipped.
+Only regular files are read (a FIFO or a device would hang or never end), symlinks are followed
+only when they stay inside the folder being read, and every path, title and text that comes out
+is free of control characters and lone surrogates (see `summarizer.redact`).
 """
 
 from __future__ import annotations
@@ -14,20 +17,45 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
 from typing import BinaryIO
 
 import charset_normalizer
 import trafilatura
 import yaml
 
+from summarizer import fetch, pdf
+from summarizer.redact import printable, strip_controls
 from summarizer.types import Metadata, RawDocument
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "iter_documents"]
 
+log = logging.getLogger("summarizer.ingest")
+
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | {".json", ".jsonl"}
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | PDF_SUFFIXES | {".json", ".jsonl"}
+# Formats a user may well drop into the folder that are not read: named, with what to do.
+UNREAD_SUFFIXES = {
+    ".docx": "Word documents are not read (save it as .txt, .html or .pdf), skipped",
+    ".doc": "Word documents are not read (save it as .txt, .html or .pdf), skipped",
+    ".odt": "OpenDocument text is not read (save it as .txt, .html or .pdf), skipped",
+    ".rtf": "RTF documents are not read (save it as .txt, .html or .pdf), skipped",
+}
+_FILE_KINDS = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a folder"),
+)
+# Declared charsets that name a codec but not a text encoding a web page can be in: rot13,
+# base64, zlib... are not text encodings at all, and the escape codecs read bytes as code.
+_NOT_PAGE_CHARSETS = frozenset(
+    {"unicode_escape", "raw_unicode_escape", "punycode", "idna", "undefined", "utf-7"}
+)
 
 Warn = Callable[[str], None]
 _log_warning: Warn = logging.getLogger("summarizer.ingest").warning
@@ -74,23 +102,42 @@ def iter_documents(
     for path in paths:
         if path == "-":
             stream = sys.stdin.buffer if stdin is None else stdin
-            yield from _stdin_documents(stream, max_bytes, warn)
+            yield from _guarded("-", _stdin_documents(stream, max_bytes, warn), warn)
+        elif fetch.is_url(path):
+            yield from _guarded(fetch.display(path), _url_documents(path, max_bytes, warn), warn)
         elif os.path.isdir(path):
-            for file in _walk(path, warn):
-                yield from _file_documents(file, max_bytes, warn)
+            root = os.path.realpath(path)
+            for file, mtime in _walk(path, root, warn):
+                yield from _guarded(file, _file_documents(file, max_bytes, warn, mtime), warn)
         else:
-            yield from _file_documents(path, max_bytes, warn)
+            yield from _guarded(path, _named_file_documents(path, max_bytes, warn), warn)
+
+
+def _guarded(path: str, documents: Iterator[RawDocument], warn: Warn) -> Iterator[RawDocument]:
+    """A file that fails in a way no rule foresaw is one skipped file, never a failed run."""
+    try:
+        yield from documents
+    except RecursionError:
+        warn(f"{printable(path)}: nested too deeply to read, skipped")
+    except Exception as exc:
+        log.debug("reading %s failed", printable(path), exc_info=True)
+        warn(f"{printable(path)}: cannot read ({type(exc).__name__}: {exc}), skipped")
 
 
 # --- finding and reading files ---------------------------------------------------------------
 
 
-def _walk(folder: str, warn: Warn) -> Iterator[str]:
+def _walk(folder: str, root: str, warn: Warn) -> Iterator[tuple[str, float]]:
+    """The readable files under ``folder``, sorted, with their modification times.
+
+    Nothing is opened here: special files are named and skipped from their ``stat``, and a
+    symlink is followed only if it resolves inside ``root``.
+    """
     try:
         with os.scandir(folder) as it:
             entries = sorted(it, key=lambda entry: entry.name)
     except OSError as exc:
-        warn(f"{folder}: {_reason(exc)}")
+        warn(f"{printable(folder)}: {_reason(exc)}")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -98,16 +145,79 @@ def _walk(folder: str, warn: Warn) -> Iterator[str]:
         path = os.path.join(folder, entry.name)
         # Symlinked folders are not followed, as with os.walk: they can loop.
         if entry.is_dir(follow_symlinks=False):
-            yield from _walk(path, warn)
-        elif _suffix(path) in SUPPORTED_SUFFIXES:
-            yield path
+            yield from _walk(path, root, warn)
+            continue
+        suffix = _suffix(path)
+        if suffix in UNREAD_SUFFIXES:
+            warn(f"{printable(path)}: {UNREAD_SUFFIXES[suffix]}")
+            continue
+        if suffix not in SUPPORTED_SUFFIXES:
+            continue
+        try:
+            if entry.is_symlink():
+                target = os.path.realpath(path)
+                if os.path.commonpath([root, target]) != root:
+                    warn(f"{printable(path)}: a symlink to outside {printable(root)}, skipped")
+                    continue
+                path = target
+            info = os.stat(path, follow_symlinks=False)
+        except (OSError, ValueError) as exc:
+            warn(f"{printable(path)}: {_reason(exc)}")
+            continue
+        kind = _special(info.st_mode)
+        if kind:
+            warn(f"{printable(path)}: not a regular file ({kind}), skipped")
+            continue
+        yield path, info.st_mtime
 
 
-def _file_documents(path: str, max_bytes: int, warn: Warn) -> Iterator[RawDocument]:
+def _special(mode: int) -> str | None:
+    """What a file is when it is not a regular file, else None."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _FILE_KINDS if test(mode)), "not a file")
+
+
+def _named_file_documents(path: str, max_bytes: int, warn: Warn) -> Iterator[RawDocument]:
+    """A file named on the command line: symlinks followed (the user named it), still only a
+    regular file (a named pipe would wait forever for a writer; `-` reads a pipe)."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError) as exc:
+        warn(f"{printable(path)}: {_reason(exc)}")
+        return
+    kind = _special(info.st_mode)
+    if kind:
+        hint = "; use - to read standard input" if stat.S_ISFIFO(info.st_mode) else ""
+        warn(f"{printable(path)}: not a regular file ({kind}{hint}), skipped")
+        return
+    yield from _file_documents(path, max_bytes, warn, info.st_mtime)
+
+
+def _file_documents(
+    path: str, max_bytes: int, warn: Warn, mtime: float | None = None
+) -> Iterator[RawDocument]:
     data = _read_file(path, max_bytes, warn)
     if data is None:
         return
-    suffix = _suffix(path)
+    yield from _documents_from_bytes(printable(path), _suffix(path), data, warn, mtime)
+
+
+def _documents_from_bytes(
+    path: str, suffix: str, data: bytes, warn: Warn, mtime: float | None
+) -> Iterator[RawDocument]:
+    """The documents in one file's bytes; ``path`` is the name to show (already printable)."""
+    docs = _parse(path, suffix, data, warn)
+    for doc in docs:
+        yield replace(doc, mtime=mtime)
+
+
+def _parse(path: str, suffix: str, data: bytes, warn: Warn) -> Iterator[RawDocument]:
+    if suffix in PDF_SUFFIXES:
+        doc = _pdf_document(path, data, warn)
+        if doc is not None:
+            yield doc
+        return
     if suffix in HTML_SUFFIXES:
         match = _META_CHARSET.search(data[:4096])
         charset = match.group(1).decode("ascii") if match else None
@@ -130,21 +240,54 @@ def _file_documents(path: str, max_bytes: int, warn: Warn) -> Iterator[RawDocume
 
 
 def _read_file(path: str, max_bytes: int, warn: Warn) -> bytes | None:
+    # O_NONBLOCK: if the file was swapped for a FIFO since it was looked at, opening it does not
+    # wait for a writer; the fstat below then refuses it. O_NOFOLLOW: nor for a symlink.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
-        with open(path, "rb") as fh:
-            info = os.fstat(fh.fileno())
-            if stat.S_ISREG(info.st_mode) and info.st_size > max_bytes:
-                warn(f"{path}: {_too_big(info.st_size, max_bytes)}")
+        fd = os.open(path, flags)
+        with open(fd, "rb") as fh:
+            info = os.fstat(fd)
+            kind = _special(info.st_mode)
+            if kind:
+                warn(f"{printable(path)}: not a regular file ({kind}), skipped")
                 return None
-            # Read one byte past the limit so a file that grew since fstat, or a pipe, is caught.
+            if info.st_size > max_bytes:
+                warn(f"{printable(path)}: {_too_big(info.st_size, max_bytes)}")
+                return None
+            # Read one byte past the limit so a file that grew since fstat is caught.
             data = fh.read(max_bytes + 1)
-    except OSError as exc:
-        warn(f"{path}: {_reason(exc)}")
+    except (OSError, ValueError) as exc:
+        warn(f"{printable(path)}: {_reason(exc)}")
         return None
     if len(data) > max_bytes:
-        warn(f"{path}: {_too_big(None, max_bytes)}")
+        warn(f"{printable(path)}: {_too_big(None, max_bytes)}")
         return None
     return data
+
+
+def _url_documents(url: str, max_bytes: int, warn: Warn) -> Iterator[RawDocument]:
+    name = fetch.display(url)
+    try:
+        page = fetch.fetch(url, max_bytes=max_bytes)
+    except fetch.FetchError as exc:
+        warn(f"{printable(name)}: {exc}, skipped")
+        return
+    for doc in _parse(printable(name), page.suffix, page.body, warn):
+        meta = doc.meta if doc.meta.url else replace(doc.meta, url=fetch.display(page.url))
+        yield replace(doc, meta=meta)
+
+
+def _pdf_document(path: str, data: bytes, warn: Warn) -> RawDocument | None:
+    try:
+        extracted = pdf.extract(data)
+    except pdf.PdfError as exc:
+        warn(f"{path}: {exc}, skipped")
+        return None
+    if not extracted.text.strip():
+        warn(f"{path}: no text in the PDF (a scan?), skipped")
+        return None
+    meta = _metadata({"title": extracted.title, "published": extracted.published}, path, warn)
+    return _document(path, extracted.text, meta)
 
 
 def _stdin_documents(stream: BinaryIO, max_bytes: int, warn: Warn) -> Iterator[RawDocument]:
@@ -180,8 +323,10 @@ def _suffix(path: str) -> str:
     return os.path.splitext(path)[1].lower()
 
 
-def _reason(exc: OSError) -> str:
-    return exc.strerror.lower() if exc.strerror else str(exc)
+def _reason(exc: OSError | ValueError) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc)
 
 
 def _too_big(size: int | None, max_bytes: int) -> str:
@@ -258,14 +403,21 @@ def _decode(data: bytes, declared_charset: str | None = None) -> str | None:
 
 def _decode_as(data: bytes, label: str) -> str | None:
     try:
-        codec = codecs.lookup(label).name
+        info = codecs.lookup(label)
     except LookupError:
+        return None
+    codec = info.name
+    # rot13, base64, zlib... name a codec but not a text encoding; a page cannot be in them.
+    if (
+        not getattr(info, "_is_text_encoding", True)
+        or codec.replace("-", "_") in _NOT_PAGE_CHARSETS
+    ):
         return None
     if codec in ("iso8859-1", "ascii"):
         codec = "cp1252"  # as browsers do: these labels in the wild mean windows-1252
     try:
         return data.decode(codec)
-    except UnicodeDecodeError:
+    except (UnicodeError, LookupError, ValueError):
         return None
 
 
@@ -280,22 +432,34 @@ def _reads_as_latin_script(text: str) -> bool:
 # --- formats ---------------------------------------------------------------------------------
 
 
+def _document(path: str, text: str, meta: Metadata) -> RawDocument:
+    """The one place a document is made: its text keeps no terminal escape or control byte."""
+    return RawDocument(path=path, text=strip_controls(text), meta=meta)
+
+
 def _text_document(path: str, text: str, warn: Warn) -> RawDocument | None:
-    meta, body = _split_front_matter(path, text, warn)
+    split = _split_front_matter(path, text, warn)
+    if split is None:
+        return None
+    meta, body = split
     if not body.strip():
         warn(f"{path}: no text after the front matter, skipped")
         return None
-    return RawDocument(path=path, text=body, meta=meta)
+    return _document(path, body, meta)
 
 
-def _split_front_matter(path: str, text: str, warn: Warn) -> tuple[Metadata, str]:
+def _split_front_matter(path: str, text: str, warn: Warn) -> tuple[Metadata, str] | None:
+    """The front matter's metadata and the body; None (skip the file) if it is hostile."""
     match = _FRONT_MATTER.match(text)
     if match is None:
         return Metadata(), text
     try:
         fields = yaml.safe_load(match.group(1) or "")
-    except yaml.YAMLError as exc:
-        problem = getattr(exc, "problem", None) or "invalid YAML"
+    except RecursionError:
+        warn(f"{path}: front matter nested too deeply, skipped")
+        return None
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:  # a date YAML cannot hold, too
+        problem = getattr(exc, "problem", None) or str(exc) or "invalid YAML"
         warn(f"{path}: malformed front matter ({problem}), read as plain text")
         return Metadata(), text
     if fields is None:
@@ -326,13 +490,13 @@ def _html_document(path: str, html: str, warn: Warn) -> RawDocument | None:
         "url": fields.get("url"),
         "published": fields.get("date"),
     }
-    return RawDocument(path=path, text=text, meta=_metadata(meta, path, warn))
+    return _document(path, text, _metadata(meta, path, warn))
 
 
 def _json_documents(path: str, text: str, warn: Warn) -> Iterator[RawDocument]:
     try:
         value = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         warn(f"{path}: invalid JSON ({_json_error(exc)}), skipped")
         return
     yield from _json_value_documents(path, value, warn)
@@ -362,7 +526,7 @@ def _jsonl_documents(path: str, text: str, warn: Warn) -> Iterator[RawDocument]:
             continue
         try:
             value = json.loads(line)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             warn(f"{path}:{lineno}: invalid JSON ({_json_error(exc)}), skipped")
             continue
         doc = _record_document(f"{path}#{lineno}", f"{path}:{lineno}", value, warn)
@@ -382,17 +546,20 @@ def _record_document(doc_path: str, where: str, record: object, warn: Warn) -> R
     if not text.strip():
         warn(f'{where}: "text" is empty, skipped')
         return None
-    return RawDocument(path=doc_path, text=text, meta=_metadata(record, where, warn))
+    doc = _document(doc_path, text, _metadata(record, where, warn))
+    return replace(doc, record=True)
 
 
 def _json_or_none(line: str) -> object:
     try:
         return json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
-def _json_error(exc: ValueError) -> str:
+def _json_error(exc: ValueError | RecursionError) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
     if isinstance(exc, json.JSONDecodeError):
         return f"{exc.msg} at line {exc.lineno} column {exc.colno}"
     return str(exc)
@@ -432,7 +599,7 @@ def _metadata(fields: Mapping[str, object], where: str, warn: Warn) -> Metadata:
 def _metadata_text(value: object) -> str | None:
     """Text for a metadata value, "" if blank, None if it is not a scalar."""
     if isinstance(value, str):
-        return value.strip()
+        return " ".join(strip_controls(value).split())  # one line, no escapes
     if isinstance(value, dt.date):  # YAML reads `date: 2024-03-01` as a date (datetime too)
         return value.isoformat()
     if isinstance(value, int | float) and not isinstance(value, bool):

@@ -305,7 +305,11 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
 def published_date(text: str | None) -> dt.date | None:
-    """The calendar date in a ``published`` value (ISO 8601 or RFC 2822), local if zoned."""
+    """The calendar date in a ``published`` value (ISO 8601 or RFC 2822), local if zoned.
+
+    A value no calendar can hold (year 0, 10000, an offset past midnight at year 9999) is no
+    date, never an error: one article's metadata must not stop the night.
+    """
     if not text or not text.strip():
         return None
     text = text.strip()
@@ -315,30 +319,30 @@ def published_date(text: str | None) -> dt.date | None:
     except ValueError:
         try:
             moment = parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             moment = None
     if moment is not None:
-        return moment.astimezone().date() if moment.tzinfo is not None else moment.date()
+        if moment.tzinfo is None:
+            return moment.date()
+        try:
+            return moment.astimezone().date()
+        except (OverflowError, ValueError, OSError):
+            return moment.date()  # the date where it was published
     match = _ISO_DATE.search(text)
     if match:
         try:
             return dt.date(*(int(g) for g in match.groups()))
-        except ValueError:
+        except (ValueError, OverflowError):
             return None
     return None
 
 
-def _file_of(doc_path: str) -> tuple[str, bool]:
-    """The file a document came from, and whether it is one record of several in that file."""
-    if "#" in doc_path and not os.path.exists(doc_path):
-        return doc_path.rpartition("#")[0], True
-    return doc_path, False
-
-
-def _modified_on(path: str) -> dt.date | None:
+def _local_date(timestamp: float | None) -> dt.date | None:
+    if timestamp is None:
+        return None
     try:
-        return dt.datetime.fromtimestamp(os.stat(path).st_mtime).date()
-    except OSError:
+        return dt.datetime.fromtimestamp(timestamp).date()
+    except (OverflowError, ValueError, OSError):  # a file dated past the calendar's edge
         return None
 
 
@@ -346,10 +350,9 @@ def is_of_day(doc: RawDocument, day: dt.date) -> bool:
     published = published_date(doc.meta.published)
     if published == day:
         return True
-    file, is_record = _file_of(doc.path)
-    if is_record and published is not None:
+    if doc.record and published is not None:
         return False  # a file of many records changes daily; the record's own date decides
-    return _modified_on(file) == day
+    return _local_date(doc.mtime) == day
 
 
 def collect(

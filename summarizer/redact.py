@@ -2,7 +2,8 @@
 
 A secret is sent in several encodings (raw in a header, base64 in SMTP AUTH and HTTP Basic,
 percent-encoded in a URL), and a server may echo any of them back; ``Redactor`` removes them all.
-``printable`` makes untrusted text (file names, model ids, server messages) safe for one line.
+``printable`` makes untrusted text (file names, model ids, server messages) safe for one line;
+``strip_controls`` removes terminal escapes and control characters from text that is kept.
 """
 
 from __future__ import annotations
@@ -93,3 +94,17 @@ def printable(text: str, limit: int | None = None) -> str:
     if limit is not None and len(out) > limit:
         out = out[: limit - 1] + "…"
     return out
+
+
+# Terminal escape sequences (CSI such as colours and cursor moves, OSC such as window titles and
+# hyperlinks, and two-byte ones), then any other C0/C1 control character or lone surrogate.
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]?)")
+_STRAY = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff]")
+
+
+def strip_controls(text: str) -> str:
+    """``text`` without terminal escapes, control characters (but tab, newlines, VT, FF, NEL)
+    or lone surrogates: what an article, title or outlet name may keep of them is nothing."""
+    if _STRAY.search(text) is None:
+        return text
+    return _STRAY.sub("", _ESCAPE.sub("", text))

@@ -26,9 +26,12 @@ class Metadata:
 class RawDocument:
     """One article as read from disk or stdin: decoded text plus any metadata."""
 
-    path: str  # file path, or "path#N" for the N-th record of a JSONL file, "-" for stdin
+    path: str  # file path, or "path#N" for the N-th record of a JSONL file, "-" for stdin;
+    # printable (control characters and undecodable bytes escaped), so it is safe to show
     text: str
     meta: Metadata = field(default_factory=Metadata)
+    mtime: float | None = field(default=None, compare=False)  # the file's, when read from one
+    record: bool = field(default=False, compare=False)  # one record of a JSON list or JSONL file
 
 
 @dataclass(frozen=True)

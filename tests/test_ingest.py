@@ -436,7 +436,8 @@ def test_folders_are_walked_recursively_in_sorted_order_skipping_hidden_and_unkn
         "a/m/deep.html": HTML_PAGE,
         "a/b.jsonl": '{"text": "a/b"}\n',
         "c.json": '{"text": "c"}',
-        "notes.docx": "skip: unsupported",
+        "notes.docx": "skip: unsupported, named",
+        "photo.png": "skip: not an article format",
         "README": "skip: no suffix",
         ".hidden.txt": "skip: hidden file",
         ".git/config.txt": "skip: hidden folder",
@@ -449,7 +450,10 @@ def test_folders_are_walked_recursively_in_sorted_order_skipping_hidden_and_unkn
 
     docs, warnings = ingest(tmp_path)
 
-    assert warnings == []
+    assert warnings == [
+        f"{tmp_path / 'notes.docx'}: Word documents are not read (save it as .txt, .html or "
+        ".pdf), skipped"
+    ]
     assert [os.path.relpath(d.path, tmp_path) for d in docs] == [
         "UPPER.TXT",
         os.path.join("a", "b.jsonl") + "#1",
