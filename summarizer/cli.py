@@ -26,16 +26,44 @@ from summarizer.defaults import (
     DEFAULT_MAX_POINTS,
 )
 from summarizer.errors import SummarizerError, UsageError
-from summarizer.fsutil import atomic_write
+from summarizer.fsutil import atomic_write, check_output_file
+from summarizer.redact import Redactor, printable
 
 if TYPE_CHECKING:
     from summarizer.settings import Settings
 
 INTERRUPTED = 130  # the exit code of a run stopped by Ctrl-C, as shells report SIGINT
 
+SECRET_ENV_VARS = ("OPENAI_API_KEY", "SUMMARIZER_SMTP_PASSWORD")
+
+
+class _Scrub:
+    """What every line the CLI prints passes through: the environment's secrets (in every
+    encoding they are sent in) removed, control characters escaped, so untrusted text (file
+    names, model ids, server messages) can neither leak a secret nor forge a line."""
+
+    def __init__(self) -> None:
+        self.redact = Redactor()
+
+    def use(self, users: Sequence[str | None] = ()) -> None:
+        secrets = [os.environ.get(name) for name in SECRET_ENV_VARS]
+        self.redact = Redactor(secrets, users=[u for u in users if u])
+
+    def __call__(self, text: str) -> str:
+        return printable(self.redact(text))
+
+
+_scrub = _Scrub()
+
+
+class _OneLineFormatter(logging.Formatter):
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        record.message = _scrub(record.message)
+        return super().formatMessage(record)
+
 
 def _warn(message: str) -> None:
-    print(f"summarizer: warning: {message}", file=sys.stderr)
+    print(f"summarizer: warning: {_scrub(message)}", file=sys.stderr)
 
 
 def _positive_int(text: str) -> int:
@@ -180,7 +208,7 @@ def _progress(verbose: bool) -> Callable[[str], None]:
 
     def show(message: str) -> None:
         if interactive or verbose:
-            print(f"summarizer: {message}", file=sys.stderr, flush=True)
+            print(f"summarizer: {_scrub(message)}", file=sys.stderr, flush=True)
 
     return show
 
@@ -210,6 +238,8 @@ def _emit(text: str, out: str | None) -> None:
 def _cmd_brief(args: argparse.Namespace) -> int:
     from summarizer import pipeline, render
 
+    if args.out:
+        check_output_file(args.out)
     settings = _settings(args) if args.engine == "llm" else None
     with _live_progress(args.engine == "llm"):
         briefing = pipeline.brief(
@@ -307,21 +337,30 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
         "dry_run": args.dry_run,
     }
     options = nightly.resolve_options(flags, config_path=Path(args.config) if args.config else None)
+    _scrub.use([options.smtp.user if options.smtp else None])
     settings = _settings(args) if options.engine == "llm" else None
     with _live_progress(options.engine == "llm"):
         result = nightly.run_nightly(
             options, settings, warn=_warn, progress=_progress(args.verbose)
         )
+    resumed = " (finishing an interrupted delivery)" if result.resumed else ""
     if result.status == "dry-run":
         _emit(result.preview, None)
     elif result.status == "already-sent":
-        print(f"already sent for {result.day} ({result.message_id}); --force sends again")
+        print(_scrub(f"already sent for {result.day} ({result.message_id}); --force sends again"))
     elif result.path is not None:
-        print(f"wrote {result.path}: {result.stories} stories from {result.articles} articles")
+        print(
+            _scrub(
+                f"wrote {result.path}: {result.stories} stories from {result.articles} "
+                f"articles{resumed}"
+            )
+        )
     else:
         print(
-            f"sent {result.day}: {result.stories} stories from {result.articles} articles "
-            f"to {', '.join(result.recipients)} ({result.message_id})"
+            _scrub(
+                f"sent {result.day}: {result.stories} stories from {result.articles} articles "
+                f"to {', '.join(result.recipients)} ({result.message_id}){resumed}"
+            )
         )
     return 0
 
@@ -500,13 +539,13 @@ class _CliFormatter(logging.Formatter):
     """Without -v a warning reads like the CLI's own: "summarizer: warning: ..."."""
 
     def format(self, record: logging.LogRecord) -> str:
-        return f"summarizer: {record.levelname.lower()}: {record.getMessage()}"
+        return f"summarizer: {record.levelname.lower()}: {_scrub(record.getMessage())}"
 
 
 def _configure_logging(verbose: bool) -> None:
     handler = logging.StreamHandler(_Stderr())
     if verbose:  # timestamps and logger names
-        handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+        handler.setFormatter(_OneLineFormatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
     else:
         handler.setFormatter(_CliFormatter())
     logging.basicConfig(level=logging.DEBUG if verbose else logging.WARNING, handlers=[handler])
@@ -542,6 +581,7 @@ def _one_interrupt() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _scrub.use()
     _configure_logging(args.verbose)
     # HTTP libraries log request URLs (which may carry credentials) and wire chatter.
     for noisy in ("httpx", "httpx2", "httpcore", "httpcore2", "openai", "urllib3"):
@@ -553,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         with _one_interrupt():
             return int(args.func(args))
     except SummarizerError as exc:
-        print(f"summarizer: error: {exc}", file=sys.stderr)
+        print(f"summarizer: error: {_scrub(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("summarizer: interrupted", file=sys.stderr)
@@ -563,7 +603,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # a bug: one line for the user, the traceback only with -v
         logging.getLogger("summarizer").debug("internal error", exc_info=True)
         print(
-            f"summarizer: internal error: {type(exc).__name__}: {exc} (run with -v for details)",
+            f"summarizer: internal error: {type(exc).__name__}: {_scrub(str(exc))} "
+            "(run with -v for details)",
             file=sys.stderr,
         )
         return 1
