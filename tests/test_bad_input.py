@@ -5,17 +5,14 @@ warning line naming the file; never a traceback. Time and memory are measured by
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
+from clirun import Cli
 from newsdesk import article_text, outlet_names, write_articles
-
-from summarizer.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = article_text("Good Gazette", sentences=4)
@@ -53,36 +50,6 @@ SCRIPTED_HTML = """<!doctype html>
 <script src="https://tracker.example/t.js"></script>
 </body></html>
 """
-
-
-class Cli:
-    """`summarizer` through ``main`` with captured output; every run is checked traceback-free."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-        self.out = self.err = ""
-
-    def __call__(self, *args: str) -> int:
-        code = main(list(args))
-        captured = self.capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        assert "Traceback" not in self.err and "internal error" not in self.err
-        return code
-
-    def prepare(self, *paths: Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
-        assert self("prepare", *map(str, paths), "--format", "json", *extra) == 0, self.err
-        data: dict[str, Any] = json.loads(self.out)
-        return data
-
-    def brief(self, *paths: Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
-        args = ("brief", *map(str, paths), "--engine", "extractive", "--format", "json", *extra)
-        assert self(*args) == 0, self.err
-        data: dict[str, Any] = json.loads(self.out)
-        return data
-
-    @property
-    def warnings(self) -> list[str]:
-        return [line for line in self.err.splitlines() if line.startswith("summarizer: warning:")]
 
 
 @pytest.fixture

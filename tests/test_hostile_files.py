@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from clirun import Cli
 from hostile import MAKERS, tiny_pdf
 from newsdesk import article_text
 from smtpbox import SmtpServer
 
-from summarizer.cli import main
 from summarizer.ingest import iter_documents
 from summarizer.redact import printable
 
@@ -40,39 +40,14 @@ def good_inbox(folder: Path) -> Path:
     return folder
 
 
-class Run:
-    """`summarizer ...` in-process; what it printed, checked for what must never appear."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self.capsys = capsys
-        self.out = self.err = ""
-
-    def __call__(self, *args: str) -> int:
-        code = main(list(args))
-        captured = self.capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        assert "Traceback" not in self.err and "internal error" not in self.err, self.err
-        lines = self.err.splitlines()
-        # Every stderr line is the CLI's own: nothing a file name or a text carried forged one.
-        assert all(line.startswith(("summarizer: warning: ", "summarizer: ")) for line in lines)
-        assert not any(line.startswith("summarizer: error:") for line in lines[:-1])
-        for text in (self.out, self.err):
-            assert not any(ch in text for ch in "\x1b\x07\x00\x9b"), "a control character leaked"
-        return code
-
-    def warned(self, name: str) -> bool:
-        shown = printable(name)
-        return any(shown in line for line in self.err.splitlines() if "warning" in line)
-
-
 @pytest.fixture
-def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    return Run(capsys)
+def run(capsys: pytest.CaptureFixture[str]) -> Cli:
+    return Cli(capsys)
 
 
 @pytest.mark.parametrize("kind", sorted(MAKERS))
 def test_each_hostile_file_is_skipped_with_one_warning_or_read_safely(
-    kind: str, tmp_path: Path, run: Run
+    kind: str, tmp_path: Path, run: Cli
 ) -> None:
     inbox = good_inbox(tmp_path / "inbox")
     names, secret = MAKERS[kind](inbox)
@@ -106,7 +81,7 @@ def all_hostile(tmp_path: Path) -> tuple[Path, list[str]]:
     return inbox, secrets
 
 
-def test_all_hostile_files_together_through_prepare_and_brief(tmp_path: Path, run: Run) -> None:
+def test_all_hostile_files_together_through_prepare_and_brief(tmp_path: Path, run: Cli) -> None:
     inbox, secrets = all_hostile(tmp_path)
     for args in (
         ("prepare", str(inbox), "--format", "json"),
@@ -122,7 +97,7 @@ def test_all_hostile_files_together_through_prepare_and_brief(tmp_path: Path, ru
 
 @pytest.mark.parametrize("delivery", ["smtp", "outbox"])
 def test_all_hostile_files_together_through_the_nightly(
-    delivery: str, tmp_path: Path, run: Run
+    delivery: str, tmp_path: Path, run: Cli
 ) -> None:
     inbox, secrets = all_hostile(tmp_path)
     state = tmp_path / "state"
@@ -153,14 +128,14 @@ def test_all_hostile_files_together_through_the_nightly(
 # --- special files named on the command line, stdin --------------------------------------------
 
 
-def test_a_named_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path, run: Run) -> None:
+def test_a_named_fifo_is_refused_without_waiting_for_a_writer(tmp_path: Path, run: Cli) -> None:
     os.mkfifo(tmp_path / "pipe.txt")
     assert run("brief", str(tmp_path / "pipe.txt"), "--engine", "extractive") == 2
     assert "not a regular file (a FIFO; use - to read standard input), skipped" in run.err
 
 
 def test_deep_json_on_stdin_is_one_warning(
-    tmp_path: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, run: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import io
     import sys
@@ -186,7 +161,7 @@ def test_a_symlink_inside_the_folder_is_followed(tmp_path: Path) -> None:
 # --- PDF and Word ----------------------------------------------------------------------------
 
 
-def test_a_pdf_article_is_read(tmp_path: Path, run: Run) -> None:
+def test_a_pdf_article_is_read(tmp_path: Path, run: Cli) -> None:
     lines = [
         "The harbour authority approved a new ferry terminal on Tuesday.",
         "Construction will start in the spring and cost 40 million dollars.",
@@ -199,7 +174,7 @@ def test_a_pdf_article_is_read(tmp_path: Path, run: Run) -> None:
     assert source["sentences"] == lines
 
 
-def test_an_encrypted_pdf_is_named_and_skipped(tmp_path: Path, run: Run) -> None:
+def test_an_encrypted_pdf_is_named_and_skipped(tmp_path: Path, run: Cli) -> None:
     from pypdf import PdfWriter
 
     writer = PdfWriter()
@@ -216,7 +191,7 @@ def test_an_encrypted_pdf_is_named_and_skipped(tmp_path: Path, run: Run) -> None
 # --- outputs ---------------------------------------------------------------------------------
 
 
-def test_out_pointing_at_a_folder_is_refused_before_the_run(tmp_path: Path, run: Run) -> None:
+def test_out_pointing_at_a_folder_is_refused_before_the_run(tmp_path: Path, run: Cli) -> None:
     inbox = good_inbox(tmp_path / "inbox")
     folder = tmp_path / "briefings"
     folder.mkdir()
@@ -232,7 +207,7 @@ def test_out_pointing_at_a_folder_is_refused_before_the_run(tmp_path: Path, run:
 
 @pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o077, 0o600), (0o002, 0o664)])
 def test_output_files_get_the_umask_permissions(
-    umask: int, expected: int, tmp_path: Path, run: Run
+    umask: int, expected: int, tmp_path: Path, run: Cli
 ) -> None:
     inbox = good_inbox(tmp_path / "inbox")
     out = tmp_path / "briefing.md"
@@ -247,7 +222,7 @@ def test_output_files_get_the_umask_permissions(
     assert out.stat().st_mode & 0o777 == 0o640
 
 
-def test_every_state_file_is_readable_like_any_other(tmp_path: Path, run: Run) -> None:
+def test_every_state_file_is_readable_like_any_other(tmp_path: Path, run: Cli) -> None:
     inbox = good_inbox(tmp_path / "inbox")
     state = tmp_path / "state"
     old = os.umask(0o022)
