@@ -85,10 +85,24 @@ def fence() -> tuple[str, str]:
 
 
 def render(name: str, **variables: Any) -> str:
-    """Render ``prompts/<name>.j2`` with StrictUndefined; fence markers are always provided."""
+    """Render ``prompts/<name>.j2`` with StrictUndefined; fence markers are always provided.
+
+    Every variable is untrusted data (an outlet name, a sentence, a claim): its text, however
+    deeply nested in lists and tuples, is stripped of anything imitating the fence markers and
+    kept on one line, so no field can close the fence or start a numbered line of its own.
+    """
     fence_open, fence_close = fence()
     template = _environment(str(prompts_dir())).get_template(f"{name}.j2")
-    return template.render(fence_open=fence_open, fence_close=fence_close, **variables).strip()
+    data = {key: _as_data(value) for key, value in variables.items()}
+    return template.render(fence_open=fence_open, fence_close=fence_close, **data).strip()
+
+
+def _as_data(value: Any) -> Any:
+    if isinstance(value, str):
+        return " ".join(strip_fence_markers(value).split())  # one line: no forged numbering
+    if isinstance(value, list | tuple):
+        return type(value)(_as_data(item) for item in value)
+    return value
 
 
 def strip_fence_markers(text: str) -> str:

@@ -220,7 +220,8 @@ def assert_fenced(call: Call, sentences: set[str]) -> None:
     for marker in (OPEN, CLOSE, "<<<", ">>>", "UNTRUSTED-"):
         assert marker not in data
     lines = [line for line in data.splitlines() if line.strip()]
-    assert lines and len(lines) == len(call.sentences)
+    # The outlet's name is untrusted too: it is inside the fence, on its own line.
+    assert lines[0].startswith("Outlet: ") and len(lines) == len(call.sentences) + 1
     assert {text for _, text in call.sentences} <= sentences
     outside = user.replace(data, "")
     assert not any(text in outside for _, text in call.sentences)

@@ -31,7 +31,7 @@ from summarizer.clean.common import (
     Rule,
     State,
 )
-from summarizer.clean.injection import drop_model_lines, drop_model_sentences
+from summarizer.clean.injection import drop_model_lines, drop_model_sentences, reveal_hidden
 from summarizer.clean.language import drop_foreign_boilerplate
 from summarizer.clean.lines import drop_relative_timestamps, drop_source_lines, take_metadata_prefix
 from summarizer.clean.repair import join_lines, normalise, repair_underscores, tidy
@@ -84,7 +84,7 @@ _PARAGRAPH_RULES: tuple[Rule, ...] = (
 def clean(text: str) -> Cleaned:
     """Clean one article's text into paragraphs separated by one blank line."""
     state = State()
-    text = repair_underscores(normalise(text), state)
+    text = repair_underscores(normalise(reveal_hidden(text, state)), state)
     lines = text.split("\n")
     for rule in _LINE_RULES:
         lines = rule(lines, state)

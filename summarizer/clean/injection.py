@@ -1,10 +1,17 @@
 """Text aimed at a model rather than a reader: role markers, fences, "ignore previous
 instructions", notes to an AI, requests to put links or images into the summary.
+
+Disguised forms are caught too: the detectors also read a folded copy of suspicious text, with
+compatibility forms (fullwidth, math bold, circled) and diacritics undone, homoglyphs from other
+scripts mapped to Latin, letter-spacing ("i g n o r e") closed up; text hidden in Unicode tag
+characters is decoded and dropped, and text behind a right-to-left override is read the way it
+is displayed.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from summarizer.clean.common import MODEL, State, cut_all, drop_matching, mentions
@@ -34,18 +41,146 @@ def _is_model_line(line: str) -> bool:
 
 
 def drop_model_lines(lines: list[str], state: State) -> list[str]:
-    return drop_matching(lines, state, MODEL, _is_model_line)
+    return drop_matching(lines, state, MODEL, _is_disguised_model_line)
+
+
+def _is_disguised_model_line(line: str) -> bool:
+    if _is_model_line(line):
+        return True
+    if _DISGUISED_LINE.search(line) is None and _SPACED.match(line) is None:
+        return False
+    folded = fold(line).strip()
+    return bool(folded) and folded != line and _is_model_line(folded)
+
+
+# --- disguises -------------------------------------------------------------------------------
+
+_TAGS = re.compile("[\U000e0000-\U000e007f]+")
+# Right-to-left override up to the pop (or the line's end): shown reversed.
+_OVERRIDE = re.compile("\u202e([^\u202a-\u202c\u2066-\u2069\n]*)\u202c?")
+# Invisible format characters a model still reads (zero-width, bidi controls, soft hyphen...).
+_FORMAT = re.compile(
+    "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]"
+)
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Letter-spacing, "i g n o r e" or "i.g.n.o.r.e": a one-letter word, a spacer, the next one.
+_SPACED_LETTER = re.compile(r"(?<![^\W\d_])([^\W\d_])[ .\-_*·•/|](?=[^\W\d_](?![^\W\d_]))")
+_SPACED = re.compile(r"(?:[^\W\d_][ .\-_*·•/|]){3}[^\W\d_](?![^\W\d_])")
+# The same, found fast: a spacer first lets `re` jump between candidates instead of trying at
+# every position (a search over a 20 MB article takes milliseconds, not seconds).
+_SPACED_HINTS = tuple(
+    re.compile(re.escape(c) + r"[^\W\d_]" + (re.escape(c) + r"[^\W\d_]") * 2 + re.escape(c))
+    for c in " .-_*·•/|"
+)
+# Letters of other scripts (and Latin small capitals) that look like Latin ones.
+_CONFUSABLES = str.maketrans(
+    {
+        pair[0]: pair[1]
+        for pair in (
+            # Cyrillic
+            "аa вb еe ёe іi їi јj кk ԛq мm нh оo рp сc ԁd тt уy ѵv хx ѕs һh ӏl ԝw "
+            "АA ВB ЕE ЁE ІI ЇI ЈJ КK МM НH ОO РP СC ТT УY ХX ЅS ҺH ԜW "
+            # Greek
+            "αa βb εe ηn ιi κk νv οo ρp τt υu χx ωw ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX "
+            # Latin look-alikes and small capitals, Armenian
+            "ıi ȷj ɑa ɡg ɪi ɢg ɴn ᴏo ʀr ᴇe ᴀa ʟl ꜱs ᴛt ᴜu ᴘp ᴄc ᴅd ᴍm ᴠv ᴡw ᴢz ʏy ʜh ᴋk ᴊj "
+            "ǫq օo սu ոn հh"
+        ).split()
+    }
+)
+
+
+_CONFUSABLE = re.compile(f"[{''.join(chr(c) for c in _CONFUSABLES)}]")
+# Characters a disguise is made of: the above, compatibility forms (fullwidth, math letters,
+# circled and squared letters), letters with marks, combining marks, invisible format characters.
+_DISGUISE = re.compile(
+    f"[{''.join(chr(c) for c in _CONFUSABLES)}\u00c0-\u024f\u0300-\u036f\uff01-\uff5e"
+    "\u2460-\u24ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189"
+    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
+)
+
+
+# Lines are many: only these characters make one worth folding (not accented Latin letters).
+_DISGUISED_LINE = re.compile(
+    f"[{''.join(chr(c) for c in _CONFUSABLES)}\u0300-\u036f\uff01-\uff5e"
+    "\u2460-\u24ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189]"
+)
+
+
+def reveal_hidden(text: str, state: State) -> str:
+    """Before anything else: drop text hidden in tag characters (invisible to a reader, read by
+    a model) and show overridden right-to-left runs as displayed, for the detectors to judge."""
+    if text.isascii():
+        return text
+    if _TAGS.search(text):
+
+        def drop(match: re.Match[str]) -> str:
+            hidden = "".join(chr(ord(ch) - 0xE0000) for ch in match.group())
+            state.drop(hidden if hidden.isprintable() else ascii(hidden), MODEL)
+            return ""
+
+        text = _TAGS.sub(drop, text)
+    if "\u202e" in text:
+        text = _OVERRIDE.sub(lambda m: m.group(1)[::-1], text)
+    return text
+
+
+def fold(text: str) -> str:
+    """A copy of ``text`` with its disguises undone; only the detectors read it."""
+    text = _FORMAT.sub("", text)
+    if not text.isascii():
+        decomposed = unicodedata.normalize("NFKD", text)
+        if decomposed != text:
+            text = _COMBINING.sub("", decomposed)
+        if _CONFUSABLE.search(text):
+            text = text.translate(_CONFUSABLES)
+    if _letter_spaced(text):
+        # Close the gap between one-letter "words": "N o t e  t o  A I" -> "Note to AI".
+        text = " ".join(_SPACED_LETTER.sub(r"\1", text).split())
+    return text
+
+
+def _letter_spaced(text: str) -> bool:
+    return any(hint.search(text) for hint in _SPACED_HINTS)
+
+
+def _may_be_disguised(text: str) -> bool:
+    return _DISGUISE.search(text) is not None or _letter_spaced(text)
+
+
+def _hints_at_model(folded_low: str) -> bool:
+    if any(hinted(folded_low) for hinted, _ in _MODEL_DETECTORS):
+        return True
+    return _letter_spaced(folded_low) or mentions(folded_low, _IGNORE.split("|"))
+
+
+def _disguised(text: str) -> bool:
+    """``text`` is aimed at a model once its disguises are undone."""
+    folded = fold(text)
+    if folded == text:
+        return False
+    low = folded.lower()
+    if _aimed_at_model(folded, low):
+        return True
+    if not _letter_spaced(text):
+        return False
+    letters = _NOT_LETTER.sub("", low)  # the word breaks of "i g n o r e a l l" are lost
+    return _SQUASHED.search(letters) is not None
 
 
 _AI = (
     r"(?:AI|A\.I\.|LLMs?|GPTs?|(?:large\s+)?language\s+models?|chat\s*bots?|(?:AI\s+|virtual\s+)?"
-    r"assistants?|AI\s+(?:models?|systems?|tools?|agents?)|bots?|summari[sz]ers?|models?)"
+    r"assistants?|AI\s+(?:models?|systems?|tools?|agents?|summari[sz]ers?)|bots?|summari[sz]ers?|models?)"
+)
+_IGNORE = "ignore|disregard|forget|override|bypass"
+_FILLER = "all|any|the|your|of|my"
+_EARLIER = "previous|prior|above|preceding|earlier|foregoing|former|original|system|existing|other"
+_ORDERS = (
+    "instructions?|prompts?|directions?|directives?|rules|guidelines|commands?|context|messages?"
 )
 _IGNORE_INSTRUCTIONS = re.compile(
-    r"\b(?:ignore|disregard|forget|override|bypass)\s+(?:(?:all|any|the|your|of|my)\s+)*"
-    r"(?:previous|prior|above|preceding|earlier|foregoing|former|original|system|existing|other)\s+"
-    r"(?:\w+\s+)?(?:instructions?|prompts?|directions?|directives?|rules|guidelines|commands?"
-    r"|context|messages?)\b"
+    rf"\b(?:{_IGNORE})\s+(?:(?:{_FILLER})\s+)*(?:{_EARLIER})\s+(?:\w+\s+)?(?:{_ORDERS})\b"
     r"|\b(?:ignore|disregard|forget)\s+(?:all|any|your)\s+(?:\w+\s+)?"
     r"(?:instructions?|prompts?|directives?|guidelines|rules)\b"
     r"|\b(?:ignore|disregard|forget)\s+(?:everything|anything|all)\s+(?:you\s+(?:were|have\s+been)"
@@ -66,6 +201,21 @@ _ADDRESSED_TO_MODEL = re.compile(
     r"|analy[sz]\w*|parsing|ingesting|rewriting)\s+(?:this|the\s+following)\b",
     re.IGNORECASE,
 )
+
+
+def _squash(pattern: str) -> str:
+    """A pattern for the same words run together, as letter-spaced text reads once closed up."""
+    return re.sub(r"\\s[+*]|\\\.", "", pattern)
+
+
+# The main phrases, for letter-spaced text whose word breaks were lost ("ignoreallprevious").
+_SQUASHED = re.compile(
+    rf"(?:{_IGNORE})(?:{_FILLER})*(?:{_EARLIER})\w{{0,12}}?(?:{_ORDERS})"
+    rf"|(?:note|message|memo|instructions?|reminder|attention)(?:to|for)(?:any|all|the)?"
+    rf"{_squash(_AI)}|ifyou(?:are|re)(?:an?)?{_squash(_AI)}|asanai",
+    re.IGNORECASE,
+)
+_NOT_LETTER = re.compile(r"[\W\d_]+")
 # A request to put something into the summary: the summary as the target, a request verb, and a
 # link or image (unless the text talks to "your summary" directly). Tested per sentence.
 _SUMMARY_TARGET = re.compile(
@@ -163,22 +313,27 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
     low = "\n".join(paragraphs).lower()
     markup = _mentions_markup(low)
     active = tuple(d for d in _MODEL_DETECTORS if d[0](low))
-    if not (markup or active):
+    # Disguises are looked for paragraph by paragraph only if the whole text, folded, hints at one.
+    disguise = _may_be_disguised(low) and _hints_at_model(fold(low).lower())
+    if not (markup or active or disguise):
         return paragraphs
     out: list[str] = []
     for paragraph, low_paragraph in zip(paragraphs, low.split("\n"), strict=True):
         if markup and _mentions_markup(low_paragraph):
             paragraph = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
             low_paragraph = paragraph.lower()
-        if not _aimed_at_model(paragraph, low_paragraph, active):
+        hidden = disguise and _may_be_disguised(low_paragraph) and _disguised(paragraph)
+        if not (hidden or _aimed_at_model(paragraph, low_paragraph, active)):
             if paragraph:
                 out.append(paragraph)
             continue
         kept: list[str] = []
         tainted = False
         for sentence in split_sentences(paragraph):
-            tainted = _aimed_at_model(sentence, sentence.lower()) or (
-                tainted and _MODEL_FOLLOW_UP.match(sentence) is not None
+            tainted = (
+                _aimed_at_model(sentence, sentence.lower())
+                or (hidden and _disguised(sentence))
+                or (tainted and _MODEL_FOLLOW_UP.match(sentence) is not None)
             )
             if tainted:
                 state.drop(sentence, MODEL)

@@ -29,11 +29,13 @@ _ODD_CHAR_TABLE = {
     **dict.fromkeys("\x85\u2028\u2029", "\n"),
 }
 _ODD_CHAR = re.compile(f"[{''.join(_ODD_CHAR_TABLE)}]")
+_FULLWIDTH = re.compile("[\uff01-\uff5e]")  # fullwidth forms of ASCII: "ｉｇｎｏｒｅ．"
 _ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{2,6}|#x[0-9A-Fa-f]{2,6});")
 
 
 def normalise(text: str) -> str:
-    """NFC, plain spaces and newlines, no zero-width characters, HTML entities decoded."""
+    """NFC, plain spaces and newlines, no zero-width characters, fullwidth forms of ASCII as
+    ASCII, HTML entities decoded."""
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if "\r" in text:
@@ -42,6 +44,8 @@ def normalise(text: str) -> str:
     if odd:  # str.translate is slow on non-ASCII text; the odd characters are few
         for ch in set(_ODD_CHAR.findall(text)):
             text = text.replace(ch, _ODD_CHAR_TABLE[ch])
+    if not text.isascii() and _FULLWIDTH.search(text):
+        text = _FULLWIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
     if "&" in text and _ENTITY.search(text):
         text = html.unescape(text)
     return text
