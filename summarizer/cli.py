@@ -27,7 +27,7 @@ from summarizer.defaults import (
 )
 from summarizer.errors import SummarizerError, UsageError
 from summarizer.fsutil import atomic_write, check_output_file
-from summarizer.redact import Redactor, printable
+from summarizer.redact import Redactor, printable, strip_controls
 
 if TYPE_CHECKING:
     from summarizer.settings import Settings
@@ -228,6 +228,8 @@ def _live_progress(enabled: bool = True) -> Iterator[None]:
 
 
 def _emit(text: str, out: str | None) -> None:
+    """Write an output; whatever an article or a model put in it, no terminal escape survives."""
+    text = strip_controls(text)
     if out:
         atomic_write(out, text)
     else:

@@ -236,3 +236,30 @@ def test_every_state_file_is_readable_like_any_other(tmp_path: Path, run: Cli) -
         os.umask(old)
     written = [p for p in state.rglob("*") if p.is_file() and p.suffix in (".eml", ".md", ".json")]
     assert written and all(p.stat().st_mode & 0o777 == 0o644 for p in written)
+
+
+# --- untrusted text in stderr: model ids, server messages -------------------------------------
+
+FORGERY = "x\nsummarizer: error: FORGED\x1b[2K\x1b[1A\x07"
+
+
+def test_a_model_id_cannot_forge_a_stderr_line(tmp_path: Path, run: Cli) -> None:
+    from summarizer.embedded import free_port
+
+    inbox = good_inbox(tmp_path / "inbox")
+    down = f"http://127.0.0.1:{free_port()}/v1"
+    code = run("brief", str(inbox), "--base-url", down, "--model", FORGERY, "--max-retries", "0")
+    assert code == 1
+    assert len(run.err.splitlines()) == 1  # Cli checked: no forged line, no control character
+
+
+def test_a_server_message_cannot_forge_a_stderr_line(tmp_path: Path, run: Cli) -> None:
+    from newsdesk import NewsModel
+    from stubserver import StubServer, status
+
+    inbox = good_inbox(tmp_path / "inbox")
+    model = NewsModel(lambda call: status(401, {"error": {"message": f"bad key {FORGERY}"}}))
+    with StubServer(model) as stub:
+        assert run("brief", str(inbox), "--base-url", stub.base_url, "--model", "m") == 1
+    (line,) = run.err.splitlines()
+    assert "HTTP 401" in line and "FORGED" in line  # shown, escaped, on the one line

@@ -13,6 +13,7 @@ import json
 import logging
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -23,6 +24,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 from newsdesk import NewsModel, article_sentences, write_articles
+from smtpbox import SmtpServer, auth_plain
 from stubserver import StubServer, server_error, status
 
 from summarizer.cli import main
@@ -216,3 +218,47 @@ def test_canary_key_not_in_debug_output_of_the_installed_command(tmp_path: Path)
     for path in (tmp_path / "c").rglob("*"):
         if path.is_file():
             assert key.encode() not in path.read_bytes()
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+def test_an_smtp_server_that_echoes_the_auth_data_leaks_it_nowhere(
+    canaries: tuple[str, str],
+    inbox: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    debug_logs: pytest.LogCaptureFixture,
+) -> None:
+    """The server repeats what the login sent (AUTH PLAIN base64 and the raw password) in its
+    replies to RCPT and DATA after a good login, and in its 535 after a bad one; the nightly
+    stores and prints server replies, so each must come out redacted."""
+    _, password = canaries
+    state = tmp_path / "state"
+    printed: list[str] = []
+    server = SmtpServer(user="mailer", password=password, echo=True)
+    with server as box:
+        args = [
+            "-v", "nightly", "--inbox", str(inbox), "--to", "alice@example.com",
+            "--from", "briefings@example.org", "--state-dir", str(state), "--date", DAY,
+            "--engine", "extractive", "--smtp-host", "127.0.0.1", "--smtp-port", str(box.port),
+            "--smtp-user", "mailer",
+        ]  # fmt: skip
+        assert main(args) == 0
+        printed.append(capsys.readouterr().err)
+        with sqlite3.connect(state / "nightly.sqlite3") as db:
+            replies = [r for (r,) in db.execute("SELECT reply FROM recipients") if r]
+        assert replies and all("<redacted>" in r for r in replies)  # stored, and redacted
+        server.password = "not-the-canary"  # the next login is refused, with the echo
+        assert main([*args, "--force"]) == 1
+        captured = capsys.readouterr()
+        printed += [captured.out, captured.err]
+    assert len(box.envelopes) == 1
+    assert auth_plain("mailer", password) in box.echo  # the server really echoed it
+    assert "failed at login" in printed[-1]
+    haystacks = {str(p): p.read_bytes() for p in state.rglob("*") if p.is_file()}
+    haystacks["stderr"] = "\n".join(printed).encode()
+    ours = [r.getMessage() for r in debug_logs.records if r.name.startswith("summarizer")]
+    assert ours  # (the server's own log, "mail.log", is the server's business)
+    haystacks["logs"] = "\n".join(ours).encode()
+    for form in [*forms(password), auth_plain("mailer", password)]:
+        for where, data in haystacks.items():
+            assert form.encode() not in data, f"the SMTP password leaked into {where}"
