@@ -82,7 +82,7 @@ def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> Page
             if declared.isdigit() and int(declared) > max_bytes:
                 raise FetchError(f"larger than the limit of {_mb(max_bytes)} (--max-file-mb)")
             body = bytearray()
-            for chunk in response.iter_bytes(65536):
+            for chunk in response.iter_bytes():  # as it arrives: no buffering to a size
                 body += chunk
                 if len(body) > max_bytes:
                     raise FetchError(f"larger than the limit of {_mb(max_bytes)} (--max-file-mb)")

@@ -31,12 +31,12 @@ class Cli:
             assert not any(ch in text for ch in "\x1b\x07\x00\x9b"), "a control character leaked"
         return code
 
-    def prepare(self, *paths: Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    def prepare(self, *paths: str | Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
         assert self("prepare", *map(str, paths), "--format", "json", *extra) == 0, self.err
         data: dict[str, Any] = json.loads(self.out)
         return data
 
-    def brief(self, *paths: Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
+    def brief(self, *paths: str | Path, extra: tuple[str, ...] = ()) -> dict[str, Any]:
         args = ("brief", *map(str, paths), "--engine", "extractive", "--format", "json", *extra)
         assert self(*args) == 0, self.err
         data: dict[str, Any] = json.loads(self.out)
