@@ -107,8 +107,9 @@ def iter_documents(
             yield from _guarded(fetch.display(path), _url_documents(path, max_bytes, warn), warn)
         elif os.path.isdir(path):
             root = os.path.realpath(path)
-            for file, mtime in _walk(path, root, warn):
-                yield from _guarded(file, _file_documents(file, max_bytes, warn, mtime), warn)
+            for file, real, mtime in _walk(path, root, warn):
+                docs = _file_documents(file, max_bytes, warn, mtime, real)
+                yield from _guarded(file, docs, warn)
         else:
             yield from _guarded(path, _named_file_documents(path, max_bytes, warn), warn)
 
@@ -127,8 +128,9 @@ def _guarded(path: str, documents: Iterator[RawDocument], warn: Warn) -> Iterato
 # --- finding and reading files ---------------------------------------------------------------
 
 
-def _walk(folder: str, root: str, warn: Warn) -> Iterator[tuple[str, float]]:
-    """The readable files under ``folder``, sorted, with their modification times.
+def _walk(folder: str, root: str, warn: Warn) -> Iterator[tuple[str, str, float]]:
+    """The readable files under ``folder``, sorted: each as found, as it is read (a symlink's
+    target) and its modification time.
 
     Nothing is opened here: special files are named and skipped from their ``stat``, and a
     symlink is followed only if it resolves inside ``root``.
@@ -153,14 +155,14 @@ def _walk(folder: str, root: str, warn: Warn) -> Iterator[tuple[str, float]]:
             continue
         if suffix not in SUPPORTED_SUFFIXES:
             continue
+        real = path
         try:
             if entry.is_symlink():
-                target = os.path.realpath(path)
-                if os.path.commonpath([root, target]) != root:
+                real = os.path.realpath(path)
+                if os.path.commonpath([root, real]) != root:
                     warn(f"{printable(path)}: a symlink to outside {printable(root)}, skipped")
                     continue
-                path = target
-            info = os.stat(path, follow_symlinks=False)
+            info = os.stat(real, follow_symlinks=False)
         except (OSError, ValueError) as exc:
             warn(f"{printable(path)}: {_reason(exc)}")
             continue
@@ -168,7 +170,7 @@ def _walk(folder: str, root: str, warn: Warn) -> Iterator[tuple[str, float]]:
         if kind:
             warn(f"{printable(path)}: not a regular file ({kind}), skipped")
             continue
-        yield path, info.st_mtime
+        yield path, real, info.st_mtime
 
 
 def _special(mode: int) -> str | None:
@@ -191,13 +193,14 @@ def _named_file_documents(path: str, max_bytes: int, warn: Warn) -> Iterator[Raw
         hint = "; use - to read standard input" if stat.S_ISFIFO(info.st_mode) else ""
         warn(f"{printable(path)}: not a regular file ({kind}{hint}), skipped")
         return
-    yield from _file_documents(path, max_bytes, warn, info.st_mtime)
+    yield from _file_documents(path, max_bytes, warn, info.st_mtime, os.path.realpath(path))
 
 
 def _file_documents(
-    path: str, max_bytes: int, warn: Warn, mtime: float | None = None
+    path: str, max_bytes: int, warn: Warn, mtime: float | None = None, real: str | None = None
 ) -> Iterator[RawDocument]:
-    data = _read_file(path, max_bytes, warn)
+    """The documents in the file ``path`` (read at ``real``, its resolved path, if given)."""
+    data = _read_file(real or path, max_bytes, warn, shown=path)
     if data is None:
         return
     yield from _documents_from_bytes(printable(path), _suffix(path), data, warn, mtime)
@@ -239,9 +242,10 @@ def _parse(path: str, suffix: str, data: bytes, warn: Warn) -> Iterator[RawDocum
             yield doc
 
 
-def _read_file(path: str, max_bytes: int, warn: Warn) -> bytes | None:
+def _read_file(path: str, max_bytes: int, warn: Warn, *, shown: str | None = None) -> bytes | None:
     # O_NONBLOCK: if the file was swapped for a FIFO since it was looked at, opening it does not
     # wait for a writer; the fstat below then refuses it. O_NOFOLLOW: nor for a symlink.
+    name = shown or path
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(path, flags)
@@ -249,18 +253,18 @@ def _read_file(path: str, max_bytes: int, warn: Warn) -> bytes | None:
             info = os.fstat(fd)
             kind = _special(info.st_mode)
             if kind:
-                warn(f"{printable(path)}: not a regular file ({kind}), skipped")
+                warn(f"{printable(name)}: not a regular file ({kind}), skipped")
                 return None
             if info.st_size > max_bytes:
-                warn(f"{printable(path)}: {_too_big(info.st_size, max_bytes)}")
+                warn(f"{printable(name)}: {_too_big(info.st_size, max_bytes)}")
                 return None
             # Read one byte past the limit so a file that grew since fstat is caught.
             data = fh.read(max_bytes + 1)
     except (OSError, ValueError) as exc:
-        warn(f"{printable(path)}: {_reason(exc)}")
+        warn(f"{printable(name)}: {_reason(exc)}")
         return None
     if len(data) > max_bytes:
-        warn(f"{printable(path)}: {_too_big(None, max_bytes)}")
+        warn(f"{printable(name)}: {_too_big(None, max_bytes)}")
         return None
     return data
 

@@ -617,10 +617,8 @@ def _resume(
         if path.is_file():  # written before the run stopped: only the record is missing
             state.sent(day, delivery=str(path), recipients=options.to)
             return replace(result, recipients=options.to, path=path)
-    elif not pending:
-        accepted = state.recipients(day, "accepted")
-        state.sent(day, delivery=_delivery_label(options), recipients=accepted)
-        return replace(result, recipients=tuple(accepted))
+    elif not pending:  # every outcome was recorded; only the verdict is missing
+        return _finish_smtp(options, state, result)
     progress(f"resuming the delivery of {record.message_id} for {day}")
     return _deliver(options, state, result, record.email, pending or list(options.to), progress)
 

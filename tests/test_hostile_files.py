@@ -155,7 +155,7 @@ def test_a_symlink_inside_the_folder_is_followed(tmp_path: Path) -> None:
     warnings: list[str] = []
     docs = list(iter_documents([str(inbox)], warn=warnings.append))
     assert warnings == []
-    assert [Path(d.path).name for d in docs] == ["good-1.md", "good-2.md", "good-1.md"]
+    assert [Path(d.path).name for d in docs] == ["good-1.md", "good-2.md", "alias.md"]
 
 
 # --- PDF and Word ----------------------------------------------------------------------------
@@ -263,3 +263,12 @@ def test_a_server_message_cannot_forge_a_stderr_line(tmp_path: Path, run: Cli) -
         assert run("brief", str(inbox), "--base-url", stub.base_url, "--model", "m") == 1
     (line,) = run.err.splitlines()
     assert "HTTP 401" in line and "FORGED" in line  # shown, escaped, on the one line
+
+
+def test_a_named_symlink_is_followed_and_shown_by_its_name(tmp_path: Path, run: Cli) -> None:
+    inbox = good_inbox(tmp_path / "inbox")
+    link = tmp_path / "today.md"
+    link.symlink_to(inbox / "good-1.md")
+    (source,) = run.prepare(link)["sources"]
+    assert source["path"] == str(link) and source["name"] == GOOD[0]
+    assert run.warnings == []
