@@ -518,7 +518,7 @@ def _run(
                 recipients=_split(record.recipients),
             )
         if record.status == "sending" and record.email and record.message_id:
-            return _resume(options, state, record, warn, progress)
+            return _resume(options, state, record, progress)
     resend = record is not None and record.status in ("sent", "sending")
     message_id = state.start(
         day, resend=resend, new_message_id=lambda: new_message_id(options.sender)
@@ -589,7 +589,6 @@ def _resume(
     options: NightlyOptions,
     state: StateStore,
     record: RunRecord,
-    warn: Warn,
     progress: Callable[[str], None],
 ) -> NightlyResult:
     """Finish the delivery an earlier run journalled, with the same message, or refuse."""
