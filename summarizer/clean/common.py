@@ -47,6 +47,9 @@ class State:
     removed: list[Removed] = field(default_factory=list)
     published: str | None = None
     outlet: str | None = None
+    # What the injection rules found once per document: letter-spacing, disguise characters.
+    letter_spaced: bool | None = None
+    odd_letters: bool | None = None
 
     def drop(self, text: str, reason: str) -> None:
         text = " ".join(text.split())

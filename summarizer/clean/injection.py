@@ -41,13 +41,18 @@ def _is_model_line(line: str) -> bool:
 
 
 def drop_model_lines(lines: list[str], state: State) -> list[str]:
+    joined = "\n".join(lines)
+    state.letter_spaced = _letter_spaced(joined)
+    state.odd_letters = not joined.isascii() and _ODD_LETTER.search(joined) is not None
+    if not (state.letter_spaced or state.odd_letters):
+        return drop_matching(lines, state, MODEL, _is_model_line)
     return drop_matching(lines, state, MODEL, _is_disguised_model_line)
 
 
 def _is_disguised_model_line(line: str) -> bool:
     if _is_model_line(line):
         return True
-    if _DISGUISED_LINE.search(line) is None and _SPACED.match(line) is None:
+    if _ODD_LETTER.search(line) is None and _SPACED.match(line) is None:
         return False
     folded = fold(line).strip()
     return bool(folded) and folded != line and _is_model_line(folded)
@@ -91,20 +96,13 @@ _CONFUSABLES = str.maketrans(
 )
 
 
-_CONFUSABLE = re.compile(f"[{''.join(chr(c) for c in _CONFUSABLES)}]")
-# Characters a disguise is made of: the above, compatibility forms (fullwidth, math letters,
-# circled and squared letters), letters with marks, combining marks, invisible format characters.
-_DISGUISE = re.compile(
-    f"[{''.join(chr(c) for c in _CONFUSABLES)}\u00c0-\u024f\u0300-\u036f\uff01-\uff5e"
-    "\u2460-\u24ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189"
-    "\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
-)
-
-
-# Lines are many: only these characters make one worth folding (not accented Latin letters).
-_DISGUISED_LINE = re.compile(
-    f"[{''.join(chr(c) for c in _CONFUSABLES)}\u0300-\u036f\uff01-\uff5e"
-    "\u2460-\u24ff\U0001d400-\U0001d7ff\U0001f130-\U0001f189]"
+_CONFUSABLE_CHARS = "".join(chr(c) for c in _CONFUSABLES)
+_CONFUSABLE = re.compile(f"[{_CONFUSABLE_CHARS}]")
+# What a disguised letter can be: a look-alike from another script, a compatibility form
+# (fullwidth, math, circled), a combining mark, or an invisible format character between letters.
+_ODD_LETTER = re.compile(
+    f"[{_CONFUSABLE_CHARS}\u0300-\u036f\uff01-\uff5e\u2460-\u24ff\U0001d400-\U0001d7ff"
+    "\U0001f130-\U0001f189\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]"
 )
 
 
@@ -145,8 +143,32 @@ def _letter_spaced(text: str) -> bool:
     return any(hint.search(text) for hint in _SPACED_HINTS)
 
 
-def _may_be_disguised(text: str) -> bool:
-    return _DISGUISE.search(text) is not None or _letter_spaced(text)
+def _may_be_disguised(low: str) -> bool:
+    """Whether this paragraph is worth folding (the document as a whole already hinted)."""
+    if _letter_spaced(low):
+        return True
+    if low.isascii():
+        return False
+    return _ODD_LETTER.search(low) is not None or _hints_at_model(_without_marks(low))
+
+
+def _disguise_suspected(low: str, state: State) -> bool:
+    """Whether the document, disguises undone, hints at text aimed at a model. Folding a whole
+    article is costly, so it is done only where a disguise is plausible (letter-spacing,
+    look-alikes from other scripts, compatibility forms, format characters); text that only
+    has accented letters is checked with its marks dropped, which is cheap."""
+    if state.letter_spaced is None:
+        state.letter_spaced = _letter_spaced(low)
+    if state.odd_letters is None:
+        state.odd_letters = not low.isascii() and _ODD_LETTER.search(low) is not None
+    if state.letter_spaced or state.odd_letters:
+        return _hints_at_model(fold(low).lower())
+    return not low.isascii() and _hints_at_model(_without_marks(low))
+
+
+def _without_marks(text: str) -> str:
+    """``text`` decomposed, with everything that is not ASCII dropped ("ïgnörë" -> "ignore")."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
 
 
 def _hints_at_model(folded_low: str) -> bool:
@@ -314,7 +336,7 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
     markup = _mentions_markup(low)
     active = tuple(d for d in _MODEL_DETECTORS if d[0](low))
     # Disguises are looked for paragraph by paragraph only if the whole text, folded, hints at one.
-    disguise = _may_be_disguised(low) and _hints_at_model(fold(low).lower())
+    disguise = _disguise_suspected(low, state)
     if not (markup or active or disguise):
         return paragraphs
     out: list[str] = []
