@@ -11,8 +11,6 @@ import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
-
 from summarizer import __version__
 
 __all__ = ["DEFAULT_TIMEOUT", "FetchError", "Page", "display", "fetch", "is_url"]
@@ -60,6 +58,8 @@ def display(url: str) -> str:
 def fetch(url: str, *, max_bytes: int, timeout: float = DEFAULT_TIMEOUT) -> Page:
     """GET ``url``; FetchError on an HTTP error, a type that is not an article, more than
     ``max_bytes`` (after decompression), or more than ``timeout`` seconds in all."""
+    import httpx  # on first use: most runs read no URL
+
     deadline = time.monotonic() + timeout
     headers = {"User-Agent": f"summarizer/{__version__}", "Accept": ", ".join(_SUFFIX_BY_TYPE)}
     try:
