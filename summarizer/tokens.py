@@ -46,66 +46,88 @@ def chunk_sentences(source: str, sentences: Sequence[str], max_tokens: int) -> l
 
     Every chunk ends on a sentence boundary; a single sentence longer than the budget is cut at
     word boundaries (the only case where a chunk ends mid-sentence, because it must).
+
+    Each sentence is encoded once, with the space that joins it to the one before: cl100k's
+    pre-tokenizer always starts a new piece at that space (no piece runs from a non-space
+    character into a following space), so a chunk's tokens are exactly its first sentence's
+    tokens plus the others' spaced tokens (tests/test_tokens.py checks this on varied text).
     """
     if max_tokens < 1:
         raise ValueError("max_tokens must be positive")
-    pieces: list[str] = []
-    for sentence, n in zip(sentences, count_many(sentences), strict=True):
-        pieces.extend([sentence] if n <= max_tokens else _cut_long(sentence, max_tokens))
-    counts = count_many(pieces)
-    chunks: list[Chunk] = []
+    packer = _Packer(source, max_tokens)
+    for sentence, spaced in zip(sentences, _spaced_counts(sentences), strict=True):
+        packer.add(sentence, spaced)
+    return packer.finish()
+
+
+def _spaced_counts(texts: Sequence[str]) -> list[int]:
+    return count_many([_SEPARATOR + t for t in texts])
+
+
+class _Packer:
+    """Greedy packing of sentences (or pieces of a long one) into chunks, counting exactly."""
+
+    def __init__(self, source: str, max_tokens: int) -> None:
+        self.source = source
+        self.max_tokens = max_tokens
+        self.chunks: list[Chunk] = []
+        self.parts: list[str] = []
+        self.tokens = 0
+
+    def add(self, text: str, spaced: int) -> None:
+        if self.parts and self.tokens + spaced <= self.max_tokens:
+            self.parts.append(text)
+            self.tokens += spaced
+            return
+        self._close()
+        bare = count_tokens(text)
+        if bare <= self.max_tokens:
+            self.parts, self.tokens = [text], bare
+            return
+        for piece, tokens in _cut_long(text, self.max_tokens):
+            self._close()
+            self.parts, self.tokens = [piece], tokens
+
+    def _close(self) -> None:
+        if self.parts:
+            text = _SEPARATOR.join(self.parts)
+            self.chunks.append(Chunk(source=self.source, text=text, tokens=self.tokens))
+            self.parts, self.tokens = [], 0
+
+    def finish(self) -> list[Chunk]:
+        self._close()
+        return self.chunks
+
+
+def _cut_long(sentence: str, max_tokens: int) -> list[tuple[str, int]]:
+    """Pieces of at most ``max_tokens`` tokens with their counts, cut at word boundaries (by
+    tokens inside a "word" longer than the budget, e.g. a base64 blob). Linear in the sentence:
+    each distinct word is encoded once, and a piece's count is the sum of its words' counts."""
+    spaced_of: dict[str, int] = {}
+    out: list[tuple[str, int]] = []
     current: list[str] = []
-    # Upper bound of the joined text's tokens: the sum of parts plus one per separator.
-    bound = 0
-    for piece, n in zip(pieces, counts, strict=True):
-        extra = n + (1 if current else 0)
-        if current and bound + extra > max_tokens:
-            chunks.extend(_make_chunks(source, current, max_tokens))
-            current, bound = [], 0
-            extra = n
-        current.append(piece)
-        bound += extra
+    used = 0
+    for word in sentence.split():
+        if current:
+            spaced = spaced_of.get(word)
+            if spaced is None:
+                spaced = spaced_of[word] = count_tokens(_SEPARATOR + word)
+            if used + spaced <= max_tokens:
+                current.append(word)
+                used += spaced
+                continue
+            out.append((_SEPARATOR.join(current), used))
+        current, used = [word], count_tokens(word)
+        if used > max_tokens:  # one "word" over the budget: cut it by tokens
+            enc = encoding()
+            ids = enc.encode_ordinary(word)
+            for i in range(0, len(ids), max_tokens):
+                piece = enc.decode(ids[i : i + max_tokens])
+                out.append((piece, count_tokens(piece)))
+            current, used = [], 0
     if current:
-        chunks.extend(_make_chunks(source, current, max_tokens))
-    return chunks
-
-
-def _make_chunks(source: str, parts: list[str], max_tokens: int) -> list[Chunk]:
-    text = _SEPARATOR.join(parts)
-    tokens = count_tokens(text)
-    if tokens > max_tokens and len(parts) > 1:  # the bound is not a theorem of BPE: re-check
-        half = len(parts) // 2
-        return _make_chunks(source, parts[:half], max_tokens) + _make_chunks(
-            source, parts[half:], max_tokens
-        )
-    return [Chunk(source=source, text=text, tokens=tokens)]
-
-
-def _cut_long(sentence: str, max_tokens: int) -> list[str]:
-    words = sentence.split()
-    out: list[str] = []
-    current: list[str] = []
-    for word in words:
-        candidate = " ".join([*current, word])
-        if current and count_tokens(candidate) > max_tokens:
-            out.append(" ".join(current))
-            current = [word]
-        else:
-            current.append(word)
-    if current:
-        out.append(" ".join(current))
-    # A single "word" longer than the budget (e.g. a base64 blob) is cut by tokens.
-    result: list[str] = []
-    enc = encoding()
-    for piece in out:
-        ids = enc.encode_ordinary(piece)
-        if len(ids) <= max_tokens:
-            result.append(piece)
-        else:
-            result.extend(
-                enc.decode(ids[i : i + max_tokens]) for i in range(0, len(ids), max_tokens)
-            )
-    return result
+        out.append((_SEPARATOR.join(current), used))
+    return out
 
 
 def allocate_budget(sizes: Mapping[str, int], total: int) -> dict[str, int]:
