@@ -6,9 +6,14 @@ This is the first half of the pipeline (`summarizer prepare`); no model is invol
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
+import os
 import re
-from collections.abc import Callable, Iterable
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 
 from summarizer.attribution import find_outlet
 from summarizer.clean import clean
@@ -17,9 +22,11 @@ from summarizer.defaults import DEFAULT_MAX_CHUNK_TOKENS as DEFAULT_MAX_CHUNK_TO
 from summarizer.errors import InputError
 from summarizer.segment import split_sentences
 from summarizer.tokens import chunk_sentences
-from summarizer.types import Corpus, RawDocument, Source
+from summarizer.types import Chunk, Corpus, RawDocument, Source
 
 log = logging.getLogger("summarizer.corpus")
+PARALLEL_MIN_DOCS = 64  # below this, starting a process pool costs more than it saves
+MAX_WORKERS = 4
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -59,27 +66,67 @@ def prepare_corpus(
     *,
     max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
     warn: Callable[[str], None],
+    workers: int | None = None,
 ) -> Corpus:
-    """Prepare every usable document; raise InputError when none is usable."""
+    """Prepare every usable document; raise InputError when none is usable.
+
+    Documents are cleaned, split and chunked in a process pool of ``workers`` (default: one per
+    core, up to 4, for 64 documents or more); near-duplicates are found over all of them.
+    """
+    docs = list(documents)
     built: list[Source] = []
-    for doc in documents:
-        try:
-            source = build_source(doc)
-        except RecursionError:
-            warn(f"{doc.path}: nested too deeply to prepare, skipped")
+    pieces: list[tuple[tuple[str, int], ...]] = []
+    for doc, prepared in zip(docs, _map_documents(docs, max_chunk_tokens, workers), strict=True):
+        if isinstance(prepared, str):
+            warn(prepared)
             continue
-        except Exception as exc:  # one article no rule foresaw is one skipped article
-            log.debug("preparing %s failed", doc.path, exc_info=True)
-            warn(f"{doc.path}: cannot prepare ({type(exc).__name__}: {exc}), skipped")
-            continue
-        if source is None:
+        if prepared is None:
             warn(f"{doc.path}: no article text left after cleaning, skipped")
             continue
-        built.append(source)
+        built.append(prepared[0])
+        pieces.append(prepared[1])
     if not built:
         raise InputError("no usable articles found in the given paths")
     sources = assign_ids(built)
     chunks = tuple(
-        chunk for s in sources for chunk in chunk_sentences(s.id, s.sentences, max_chunk_tokens)
+        Chunk(source=s.id, text=text, tokens=tokens)
+        for s, chunked in zip(sources, pieces, strict=True)
+        for text, tokens in chunked
     )
     return Corpus(sources=tuple(sources), chunks=chunks, duplicates=tuple(find_duplicates(sources)))
+
+
+_Prepared = tuple[Source, tuple[tuple[str, int], ...]] | None
+
+
+def _prepare_one(doc: RawDocument, max_chunk_tokens: int) -> _Prepared | str:
+    """One document's source (without its id) and its chunks as (text, tokens); None when
+    nothing is left; the warning (a string) when it cannot be prepared."""
+    try:
+        source = build_source(doc)
+        if source is None:
+            return None
+        chunks = chunk_sentences("", source.sentences, max_chunk_tokens)
+    except RecursionError:
+        return f"{doc.path}: nested too deeply to prepare, skipped"
+    except Exception as exc:  # one article no rule foresaw is one skipped article
+        log.debug("preparing %s failed", doc.path, exc_info=True)
+        return f"{doc.path}: cannot prepare ({type(exc).__name__}: {exc}), skipped"
+    return source, tuple((c.text, c.tokens) for c in chunks)
+
+
+def _map_documents(
+    docs: list[RawDocument], max_chunk_tokens: int, workers: int | None
+) -> Iterator[_Prepared | str]:
+    if workers is None:
+        workers = min(os.cpu_count() or 1, MAX_WORKERS) if len(docs) >= PARALLEL_MIN_DOCS else 1
+    # Fork only a single-threaded process (forking threads can deadlock the child), and only
+    # where fork exists; anywhere else the documents are prepared here, one after another.
+    if workers > 1 and threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
+        work = partial(_prepare_one, max_chunk_tokens=max_chunk_tokens)
+        chunksize = max(1, len(docs) // (workers * 8))
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            yield from pool.map(work, docs, chunksize=chunksize)
+    else:
+        for doc in docs:
+            yield _prepare_one(doc, max_chunk_tokens)

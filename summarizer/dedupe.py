@@ -13,6 +13,7 @@ import zlib
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import chain
 
 import numpy as np
 
@@ -30,19 +31,19 @@ _RNG = np.random.default_rng(20220216)
 _A = _RNG.integers(1, np.iinfo(np.uint64).max, size=NUM_PERM, dtype=np.uint64) | np.uint64(1)
 _B = _RNG.integers(0, np.iinfo(np.uint64).max, size=NUM_PERM, dtype=np.uint64)
 _SHIFT = np.uint64(32)
+# 3-gram hash (a * K1 + b * K2 + c) mod 2**32 of three word hashes.
+_K1, _K2, _MASK32 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xFFFFFFFF)
 _WORD = re.compile(r"\w+")
 _BLOCK = 200_000  # shingles per NumPy block, bounds memory on huge corpora
 
 
 def shingles(text: str) -> frozenset[int]:
     """Hashed word 3-grams of the normalised text (stable across processes: CRC32 per word)."""
-    hashes = [_word_hash(w) for w in _WORD.findall(text.lower())]
-    if len(hashes) < 3:
-        return frozenset(hashes)
-    return frozenset(
-        (a * 0x9E3779B1 + b * 0x85EBCA77 + c) & 0xFFFFFFFF
-        for a, b, c in zip(hashes, hashes[1:], hashes[2:], strict=False)
-    )
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        return frozenset(_word_hash(w) for w in words)
+    flat, _ = _trigrams([words])
+    return frozenset(flat.tolist())
 
 
 @lru_cache(maxsize=1 << 17)
@@ -50,64 +51,115 @@ def _word_hash(word: str) -> int:
     return zlib.crc32(word.encode())
 
 
+def _trigrams(sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed word 3-grams of many word lists at once: one flat uint64 array (with repeats)
+    and the offsets where each list's 3-grams start (length len(sentences) + 1)."""
+    lengths = np.fromiter((len(w) for w in sentences), dtype=np.int64, count=len(sentences))
+    total = int(lengths.sum())
+    hashes = np.fromiter(
+        map(_word_hash, chain.from_iterable(sentences)), dtype=np.uint64, count=total
+    )
+    counts = np.maximum(lengths - 2, 0)
+    offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    # The 3-grams of list k start at word start_k and there are counts[k] of them.
+    word_starts = np.repeat(np.cumsum(lengths) - lengths, counts)
+    position = word_starts + (np.arange(int(offsets[-1])) - np.repeat(offsets[:-1], counts))
+    a, b, c = hashes[position], hashes[position + 1], hashes[position + 2]
+    with np.errstate(over="ignore"):
+        flat = (a * _K1 + b * _K2 + c) & _MASK32
+    return flat, offsets
+
+
 def signatures(sets: Sequence[frozenset[int]]) -> np.ndarray:
     """MinHash signature matrix, one row per set (rows of empty sets are all max)."""
-    out = np.full((len(sets), NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+    offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = np.fromiter(chain.from_iterable(sets), dtype=np.uint64, count=int(offsets[-1]))
+    return _signatures(flat, offsets)
+
+
+def _signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """MinHash rows of the (multi)sets flat[offsets[k]:offsets[k + 1]], in bounded blocks."""
+    n = offsets.size - 1
+    out = np.full((n, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
     start = 0
-    while start < len(sets):
-        stop, total = start, 0
-        while stop < len(sets) and (total == 0 or total + len(sets[stop]) <= _BLOCK):
-            total += len(sets[stop])
-            stop += 1
-        _fill(out, sets, start, stop)
+    while start < n:
+        # As many sets as fit in one block (at least one, however large).
+        stop = max(start + 1, int(np.searchsorted(offsets, offsets[start] + _BLOCK, "right")) - 1)
+        stop = min(stop, n)
+        lo, hi = int(offsets[start]), int(offsets[stop])
+        if hi > lo:
+            with np.errstate(over="ignore"):
+                hashed = ((flat[lo:hi, None] * _A[None, :] + _B[None, :]) >> _SHIFT).astype(
+                    np.uint32
+                )
+            local = offsets[start:stop] - lo
+            nonempty = np.flatnonzero(np.diff(offsets[start : stop + 1]))
+            out[start + nonempty] = np.minimum.reduceat(hashed, local[nonempty], axis=0)
         start = stop
     return out
 
 
-def _fill(out: np.ndarray, sets: Sequence[frozenset[int]], start: int, stop: int) -> None:
-    lengths = np.fromiter((len(s) for s in sets[start:stop]), dtype=np.int64, count=stop - start)
-    nonempty = np.flatnonzero(lengths)
-    if nonempty.size == 0:
-        return
-    flat = np.fromiter(
-        (h for s in sets[start:stop] for h in s), dtype=np.uint64, count=int(lengths.sum())
-    )
-    with np.errstate(over="ignore"):
-        hashed = ((flat[:, None] * _A[None, :] + _B[None, :]) >> _SHIFT).astype(np.uint32)
-    offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[nonempty]
-    out[start + nonempty] = np.minimum.reduceat(hashed, offsets, axis=0)
+class _LazySets:
+    """frozensets of 3-gram hashes, built only for sentences that meet a candidate."""
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray) -> None:
+        self.flat = flat
+        self.offsets = offsets
+        self.built: dict[int, frozenset[int]] = {}
+
+    def __getitem__(self, k: int) -> frozenset[int]:
+        found = self.built.get(k)
+        if found is None:
+            lo, hi = int(self.offsets[k]), int(self.offsets[k + 1])
+            found = self.built[k] = frozenset(self.flat[lo:hi].tolist())
+        return found
 
 
 def find_duplicates(sources: Sequence[Source]) -> list[DuplicateGroup]:
     """Groups of near-identical sentences, across and within sources, in document order."""
-    members: list[DuplicateMember] = []
     # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
-    # copy repeats verbatim, and MinHash need only see each distinct sentence once.
+    # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members are
+    # kept as plain tuples; only those that end up in a group become DuplicateMembers.
     first_of: dict[str, int] = {}
+    distinct: list[list[str]] = []
+    members: list[tuple[str, str, int]] = []  # (source id, sentence, index in the source)
     copy_of: list[int] = []  # member -> index of its distinct sentence
-    sets: list[frozenset[int]] = []
     for source in sources:
         for i, sentence in enumerate(source.sentences):
             words = _WORD.findall(sentence.lower())
             if len(words) < MIN_WORDS:
                 continue
-            members.append(DuplicateMember(source=source.id, text=sentence, sentence=i))
+            members.append((source.id, sentence, i))
             key = " ".join(words)
-            if key not in first_of:
-                first_of[key] = len(sets)
-                sets.append(shingles(sentence))
-            copy_of.append(first_of[key])
+            k = first_of.get(key)
+            if k is None:
+                k = first_of[key] = len(distinct)
+                distinct.append(words)
+            copy_of.append(k)
     if len(members) < 2:
         return []
-    forest = UnionFind(len(sets))
-    if len(sets) > 1:
-        for bucket in _candidate_buckets(signatures(sets)):
+    forest = UnionFind(len(distinct))
+    if len(distinct) > 1:
+        flat, offsets = _trigrams(distinct)
+        sets = _LazySets(flat, offsets)
+        for bucket in _candidate_buckets(_signatures(flat, offsets)):
             _link_bucket(bucket, sets, forest)
     groups: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(members)):
-        groups[forest.find(copy_of[i])].append(i)
+    for i, k in enumerate(copy_of):
+        groups[forest.find(k)].append(i)
     linked = sorted((idx for idx in groups.values() if len(idx) > 1), key=lambda idx: idx[0])
-    result = [DuplicateGroup(members=tuple(members[i] for i in idx)) for idx in linked]
+    result = [
+        DuplicateGroup(
+            members=tuple(
+                DuplicateMember(source=members[i][0], text=members[i][1], sentence=members[i][2])
+                for i in idx
+            )
+        )
+        for idx in linked
+    ]
     # Most widely carried first; document order breaks ties (the sort is stable).
     result.sort(key=lambda g: -len(g.sources))
     return result
@@ -118,12 +170,21 @@ def _candidate_buckets(sig: np.ndarray) -> list[list[int]]:
     buckets: list[list[int]] = []
     for band in range(BANDS):
         block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
-        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-        order = np.argsort(inverse, kind="stable")
-        ends = np.cumsum(counts)
-        for key in np.flatnonzero(counts > 1):
-            buckets.append(order[ends[key] - counts[key] : ends[key]].tolist())
+        keys: np.ndarray
+        if rows <= 2:  # the band's values packed into one integer: a fast numeric sort
+            keys = np.zeros(block.shape[0], dtype=np.uint64)
+            for column in range(rows):
+                keys = (keys << np.uint64(32)) | block[:, column].astype(np.uint64)
+        else:
+            keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+        starts = np.concatenate(([0], edges))
+        ends = np.concatenate((edges, [ordered.size]))
+        for lo, hi in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(),
+                          strict=True):  # fmt: skip
+            buckets.append(order[lo:hi].tolist())
     return buckets
 
 
@@ -146,7 +207,7 @@ class UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _link_bucket(bucket: list[int], sets: Sequence[frozenset[int]], forest: UnionFind) -> None:
+def _link_bucket(bucket: list[int], sets: _LazySets, forest: UnionFind) -> None:
     # Compare each member with at most MAX_REPS representatives of the bucket: linear per
     # bucket, even when templated text ("The X council met on N March...") fills one bucket
     # with thousands of loosely similar sentences. A pair missed here still meets in the other
@@ -168,4 +229,5 @@ def _link_bucket(bucket: list[int], sets: Sequence[frozenset[int]], forest: Unio
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
     if not a and not b:
         return 1.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import string
 from collections.abc import Iterator
 
 # One copy of the abbreviation lexicons; cleaning's line repair reads them too.
@@ -71,6 +72,9 @@ _SPACE = re.compile(r"\s+")
 _QUOTE_CHARS = re.compile(r"“|”|``|''|\"")
 _MAX_QUOTE = 400  # a quote longer than this may hold sentences of its own
 _LOWERCASE_SHARE = 0.01  # fewer capitals than this share of letters: lowercased text
+_ASCII_UPPERCASE = string.ascii_uppercase.encode()
+_ASCII_LETTERS = string.ascii_letters.encode()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def split_sentences(text: str) -> list[str]:
@@ -91,11 +95,17 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _is_lowercased(text: str) -> bool:
-    letters = upper = 0
-    for ch in text[:20_000]:
-        if ch.isalpha():
-            letters += 1
-            upper += ch.isupper()
+    # Counted with C-level string operations, not a per-character Python loop (this runs for
+    # every text split, on up to 20,000 characters): ASCII letters by bytes.translate, and only
+    # the (usually few) other characters one by one.
+    sample = text[:20_000]
+    raw = sample.encode("ascii", "ignore")
+    letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
+    upper = len(raw) - len(raw.translate(None, _ASCII_UPPERCASE))
+    if len(raw) < len(sample):
+        alpha = list(filter(str.isalpha, "".join(_NON_ASCII.findall(sample))))
+        letters += len(alpha)
+        upper += sum(map(str.isupper, alpha))
     return letters >= 20 and upper < _LOWERCASE_SHARE * letters
 
 

@@ -4,6 +4,7 @@ project; bench/segment.py scores pysbd on the same table)."""
 from __future__ import annotations
 
 import itertools
+import random
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,31 @@ def test_ends_with_abbreviation(text: str, expected: bool) -> None:
 )
 def test_detokenize(tokenised: str, prose: str) -> None:
     assert detokenize(tokenised) == prose
+
+
+def _is_lowercased_reference(text: str) -> bool:
+    letters = upper = 0
+    for ch in text[:20_000]:
+        if ch.isalpha():
+            letters += 1
+            upper += ch.isupper()
+    return letters >= 20 and upper < 0.01 * letters
+
+
+def test_lowercased_detection_counts_like_a_per_character_loop() -> None:
+    # The fast count (bytes.translate for ASCII, filter/map otherwise) must agree with the
+    # plain loop, including letters that are not ASCII and characters that are upper case
+    # without being letters (Roman numerals).
+    from summarizer.segment import _is_lowercased
+
+    rng = random.Random(3)
+    alphabet = "abcdefghij ABCD.,'1\n" + "éÉßжЖ東Ⅷⅷ" + "\u0301"
+    for size in (0, 19, 25, 200, 2_000, 25_000):
+        for share in (0.0, 0.005, 0.02, 0.3):
+            text = "".join(
+                rng.choice("ABCDÉЖ") if rng.random() < share else rng.choice(alphabet[:11])
+                for _ in range(size)
+            )
+            mixed = "".join(rng.choice(alphabet) for _ in range(size))
+            for sample in (text, mixed, text.lower(), "Ⅷ" * size + text):
+                assert _is_lowercased(sample) == _is_lowercased_reference(sample)
