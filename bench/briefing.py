@@ -5,16 +5,25 @@ map-reduce summarize chain (`langchain-classic` + `langchain-openai`, bench-only
 `pip install -e '.[bench]'`) on the same articles. Reports LLM calls, prompt and completion
 tokens, seconds per stage, the ratios, and the extractive engine's time. Not a test.
 
+`--story-sizes 5,50,500` measures instead how the briefing grows with one story's size:
+`summarizer brief --engine extractive` as a child process on one synthetic story
+(tests/storygen.py) of each size, with wall time, peak RSS, and the fitted exponent of time
+over articles (no model involved).
+
     python bench/briefing.py [--json] [--skip-langchain]
+    python bench/briefing.py --story-sizes 5,50,500 [--json]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import hashlib
 import json
+import math
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -135,11 +144,64 @@ def extractive_seconds() -> float:
     return round(time.perf_counter() - started, 3)
 
 
+def story_scaling(sizes: list[int], seed: int) -> dict[str, Any]:
+    """Time and peak RSS of `brief --engine extractive` on one story of each size."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from storygen import make_story_day
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    points = []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="bench-story-") as tmp:
+            folder = Path(tmp) / "story"
+            make_story_day(size, seed=seed).write(folder, dt.date(2026, 11, 21))
+            out = Path(tmp) / "b.json"
+            command = [sys.executable, "-m", "summarizer", "brief", str(folder), "--engine",
+                       "extractive", "--format", "json", "--out", str(out)]  # fmt: skip
+            started = time.monotonic()
+            child = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
+            _, status, usage = os.wait4(child.pid, 0)
+            seconds = time.monotonic() - started
+            briefing = json.loads(out.read_text()) if status == 0 else {}
+        points.append(
+            {
+                "articles": size,
+                "exit": os.waitstatus_to_exitcode(status),
+                "seconds": round(seconds, 2),
+                "peak_rss_mb": round(usage.ru_maxrss / 1024),  # KiB on Linux
+                "points": len(briefing.get("points", [])),
+                "citations": sum(len(p["citations"]) for p in briefing.get("points", [])),
+            }
+        )
+    first, last = points[0], points[-1]
+    exponent = math.log(last["seconds"] / first["seconds"]) / math.log(
+        last["articles"] / first["articles"]
+    )
+    # The fixed start-up (imports, tokenizer) hides the growth at 5 articles: also fit the
+    # last two sizes.
+    upper = None
+    if len(points) >= 3:
+        a, b = points[-2], points[-1]
+        upper = math.log(b["seconds"] / a["seconds"]) / math.log(b["articles"] / a["articles"])
+    return {
+        "story_sizes": points,
+        "time_exponent": round(exponent, 2),
+        "time_exponent_last_two": None if upper is None else round(upper, 2),
+        "target": "<= 1.2",
+    }
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--skip-langchain", action="store_true")
+    parser.add_argument("--story-sizes", help="e.g. 5,50,500: one-story scaling, extractive")
+    parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args()
+    if args.story_sizes:
+        scaling = story_scaling([int(s) for s in args.story_sizes.split(",")], args.seed)
+        print(json.dumps(scaling, indent=None if args.json else 2))
+        return 0
     result: dict[str, Any] = {"encoding": ENCODING_NAME, "extractive_seconds": extractive_seconds()}
     started = time.perf_counter()
     with EmbeddedServer() as server:

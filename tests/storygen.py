@@ -283,3 +283,19 @@ def bcubed(found: Sequence[Sequence[int]], labels: Sequence[int]) -> tuple[float
     n = len(labels)
     p, r = precision / n, recall / n
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def make_story_day(articles: int, seed: int = 0, outlets: int = 300) -> Day:
+    """One story told by ``articles`` articles (with the same share of wire reprints)."""
+    rng = random.Random(seed)
+    names = [f"{proper_name(rng)} {rng.choice(['Times', 'Post', 'Herald', 'News', 'Wire'])}"
+             for _ in range(outlets)]  # fmt: skip
+    story = make_story(0, rng)
+    written: list[Article] = []
+    for _ in range(articles):
+        outlet = rng.choice(names)
+        if written and rng.random() < 0.1:
+            written.append(reprint(rng.choice(written), outlet, rng))
+        else:
+            written.append(make_article(story, outlet, rng))
+    return Day(articles=tuple(written), stories=(story,))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from summarizer.checker import Checker
 from summarizer.checker.quotes import appears_in, fold, quotes_in
 
@@ -83,3 +85,26 @@ def test_nothing_in_common() -> None:
     result = Checker(SOURCES).check("Bananas are yellow.")
     assert result.verdict == "unsupported"
     assert result.evidence_source is None
+
+
+def test_restricted_retrieval_equals_filtering_every_posting() -> None:
+    # best_windows slices a few allowed sources' postings by bisection; the windows must be
+    # exactly those found by filtering the whole posting lists.
+    from summarizer.checker.evidence import RESTRICTED_BY_BISECTION, EvidenceIndex
+
+    rng = random.Random(5)
+    words = "troops border storm power homes minister talks grain port ship 40 1,200".split()
+    sources = {
+        f"s{i}": [" ".join(rng.choice(words) for _ in range(8)).capitalize() + "."
+                  for _ in range(rng.randint(1, 12))]
+        for i in range(40)
+    }  # fmt: skip
+    index = EvidenceIndex(sources)
+    claims = [" ".join(rng.choice(words) for _ in range(5)) for _ in range(30)]
+    ids = sorted(sources)
+    for claim in claims:
+        for size in (1, 2, 5, RESTRICTED_BY_BISECTION, RESTRICTED_BY_BISECTION + 1, 40):
+            allowed = rng.sample(ids, size)
+            restricted = index.best_windows(claim, 50, allowed)
+            everything = index.best_windows(claim, 10_000)
+            assert restricted == [w for w in everything if w.source in allowed][:50]

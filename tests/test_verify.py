@@ -1,7 +1,11 @@
 """The verifier: what a model claim turns into, and which citations a point keeps."""
 
+from typing import Any
+
+import pytest
+
 from summarizer.types import Claim, Corpus, Evidence, Point, Source
-from summarizer.verify import Verifier
+from summarizer.verify import MAX_CORROBORATION_CHECKS, Verifier
 
 WIRE = (
     "The central bank raised its main interest rate to 4.5 percent on Thursday.",
@@ -74,3 +78,43 @@ def test_a_point_whose_lead_evidence_fails_is_dropped() -> None:
         "Madrid markets soared to a record.", ("wire",), (Evidence("wire", WIRE[2]),), False, "llm"
     )
     assert _verifier().verify_point(point) is None
+
+
+def test_corroboration_checks_a_bounded_number_of_outlets_best_covered_first(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # 30 outlets carry the fact, in wordings that hold less and less of it; 10 unrelated ones.
+    fact = "The river ferry resumed service on Monday after engineers repaired the pier."
+    words = fact.rstrip(".").split()
+    sources = [
+        Source(id=f"full{i:02d}", name=f"f{i}", path="", text=fact, sentences=(fact,))
+        for i in range(20)
+    ] + [
+        Source(id=f"part{i:02d}", name=f"p{i}", path="", text=t, sentences=(t,))
+        for i in range(10)
+        for t in [" ".join(words[: 8 - i % 3]) + " today."]
+    ] + [
+        Source(id=f"other{i}", name=f"o{i}", path="", text=t, sentences=(t,))
+        for i in range(10)
+        for t in [f"Shares of company {i} fell after a weak quarterly report."]
+    ]
+    verifier = Verifier(Corpus(sources=tuple(sources), chunks=(), duplicates=()))
+    checked: list[str] = []
+    original = verifier.check
+
+    def counting(text: str, source: str) -> Any:
+        checked.append(source)
+        return original(text, source)
+
+    monkeypatch.setattr(verifier, "check", counting)
+    lead = Point(
+        text=fact,
+        citations=("full00",),
+        evidence=(Evidence("full00", fact),),
+        verified=True,
+        method="extractive",
+    )
+    point = verifier.corroborate(lead, [s.id for s in sources])
+    assert len(checked) == MAX_CORROBORATION_CHECKS  # not one check per outlet
+    assert all(s.startswith("full") for s in checked)  # those holding all its words first
+    assert point.citations[0] == "full00" and len(point.citations) == 1 + len(checked)

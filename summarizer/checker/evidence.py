@@ -8,8 +8,9 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from bisect import bisect_left
 from collections import OrderedDict, defaultdict
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from summarizer.checker.calibrated import SourceFacts, ngram_keys, words_of
@@ -20,6 +21,7 @@ from summarizer.checker.speakers import Speaker
 from summarizer.checker.words import Token, is_content, word_list
 
 CONTEXT_SENTENCES = 2  # sentences before a window that may hold who "he" or "they" is
+RESTRICTED_BY_BISECTION = 16  # up to this many allowed sources, their postings are sliced
 PAIR_PENALTY = 0.9  # a two-sentence window must add real overlap to beat its best sentence
 FACTS_CACHED = 256  # source sets whose facts are kept (one per outlet a briefing checks against)
 CANDIDATES_PER_WINDOW = 8  # sentences considered per window asked for
@@ -270,10 +272,9 @@ class EvidenceIndex:
         weight: dict[int, float] = defaultdict(float)
         for word in claim.content | number_keys(claim):
             w = self.idf(word)
-            for sid in self._postings.get(word, ()):
-                if allowed is None or self._source[sid] in allowed:
-                    matched[sid].add(word)
-                    weight[sid] += w
+            for sid in self._posting(word, allowed):
+                matched[sid].add(word)
+                weight[sid] += w
         anchored = self._quote_hits(claim, allowed)
         scored: dict[tuple[int, int], float] = {}
         # Only the best-matching sentences can anchor one of the k best windows (a pair weighs
@@ -324,6 +325,26 @@ class EvidenceIndex:
             ),
             refers_back=any(_refers_back(a) for a in parts),
         )
+
+    def _posting(self, word: str, allowed: frozenset[str] | None) -> Iterable[int]:
+        """The sentences holding ``word``, in ``allowed`` sources only.
+
+        A source's sentences have consecutive ids, so its part of a posting list is found by
+        bisection: checking one claim against one source costs that source's postings, not the
+        whole corpus's (corroboration checks every point against many sources).
+        """
+        posting = self._postings.get(word, ())
+        if allowed is None:
+            return posting
+        if len(allowed) > RESTRICTED_BY_BISECTION:
+            return [sid for sid in posting if self._source[sid] in allowed]
+        out: list[int] = []
+        for source in sorted(allowed):
+            first = self._first.get(source)
+            if first is not None:
+                lo = bisect_left(posting, first)
+                out.extend(posting[lo : bisect_left(posting, first + self._count[source], lo)])
+        return sorted(out)
 
     def _weight(self, words: Collection[str]) -> float:
         return sum(self.idf(w) for w in words)
