@@ -242,23 +242,34 @@ def reprint(article: Article, outlet: str, rng: random.Random) -> Article:
     return Article(article.story, outlet, article.title, "\n\n".join(kept))
 
 
+def _outlets(rng: random.Random, count: int) -> list[str]:
+    kinds = ["Times", "Post", "Herald", "News", "Wire"]
+    return [f"{proper_name(rng)} {rng.choice(kinds)}" for _ in range(count)]
+
+
+def _tell(story: Story, size: int, outlets: Sequence[str], rng: random.Random) -> list[Article]:
+    """``size`` articles on one story; about one in ten reprints an earlier one."""
+    written: list[Article] = []
+    for _ in range(size):
+        outlet = rng.choice(outlets)
+        if written and rng.random() < 0.1:
+            written.append(reprint(rng.choice(written), outlet, rng))
+        else:
+            written.append(make_article(story, outlet, rng))
+    return written
+
+
 def make_day(articles: int, seed: int = 0, outlets: int = 300) -> Day:
     """``articles`` articles across power-law-sized stories, shuffled, deterministic per seed."""
     rng = random.Random(seed)
-    names = [f"{proper_name(rng)} {rng.choice(['Times', 'Post', 'Herald', 'News', 'Wire'])}"
-             for _ in range(outlets)]  # fmt: skip
+    names = _outlets(rng, outlets)
     sizes = story_sizes(articles, rng)
     stories = tuple(make_story(i, rng) for i in range(len(sizes)))
-    out: list[Article] = []
-    for story, size in zip(stories, sizes, strict=True):
-        written: list[Article] = []
-        for _ in range(size):
-            outlet = rng.choice(names)
-            if written and rng.random() < 0.1:
-                written.append(reprint(rng.choice(written), outlet, rng))
-            else:
-                written.append(make_article(story, outlet, rng))
-        out.extend(written)
+    out = [
+        a
+        for story, size in zip(stories, sizes, strict=True)
+        for a in _tell(story, size, names, rng)
+    ]
     rng.shuffle(out)
     return Day(articles=tuple(out), stories=stories)
 
@@ -288,14 +299,6 @@ def bcubed(found: Sequence[Sequence[int]], labels: Sequence[int]) -> tuple[float
 def make_story_day(articles: int, seed: int = 0, outlets: int = 300) -> Day:
     """One story told by ``articles`` articles (with the same share of wire reprints)."""
     rng = random.Random(seed)
-    names = [f"{proper_name(rng)} {rng.choice(['Times', 'Post', 'Herald', 'News', 'Wire'])}"
-             for _ in range(outlets)]  # fmt: skip
+    names = _outlets(rng, outlets)
     story = make_story(0, rng)
-    written: list[Article] = []
-    for _ in range(articles):
-        outlet = rng.choice(names)
-        if written and rng.random() < 0.1:
-            written.append(reprint(rng.choice(written), outlet, rng))
-        else:
-            written.append(make_article(story, outlet, rng))
-    return Day(articles=tuple(written), stories=(story,))
+    return Day(articles=tuple(_tell(story, articles, names, rng)), stories=(story,))
