@@ -80,14 +80,14 @@ def run_nightly(inbox: Path, state: Path) -> dict[str, Any]:
     }
 
 
-def archived_stories(state: Path, paths: list[Path]) -> list[list[int]]:
-    """Article indices of each archived story (from the sources of its briefing JSON)."""
+def found_stories(state: Path, paths: list[Path]) -> tuple[list[list[int]], int]:
+    """Article indices of every story the night found (STATE/stories/<date>.jsonl), and how
+    many stories it briefed (one JSON file each in the archive)."""
     index = {str(p): i for i, p in enumerate(paths)}
-    stories = []
-    for file in sorted((state / "archive" / DAY.isoformat()).glob("*.json")):
-        briefing = json.loads(file.read_text())
-        stories.append([index[s["path"]] for s in briefing["sources"] if s["path"] in index])
-    return stories
+    lines = (state / "stories" / f"{DAY.isoformat()}.jsonl").read_text().splitlines()
+    stories = [[index[p] for p in json.loads(line)["articles"] if p in index] for line in lines]
+    briefed = len(list((state / "archive" / DAY.isoformat()).glob("*.json")))
+    return stories, briefed
 
 
 def measure(size: int, seed: int) -> dict[str, Any]:
@@ -97,7 +97,9 @@ def measure(size: int, seed: int) -> dict[str, Any]:
         paths = day.write(Path(tmp) / "inbox", DAY)
         generated_s = time.monotonic() - started
         result = run_nightly(Path(tmp) / "inbox", Path(tmp) / "state")
-        stories = archived_stories(Path(tmp) / "state", paths)
+        stories, briefed = (
+            found_stories(Path(tmp) / "state", paths) if result["exit"] == 0 else ([], 0)
+        )
     labels = day.labels
     seen = {i for story in stories for i in story}
     found = stories + [[i] for i in range(size) if i not in seen]
@@ -107,7 +109,7 @@ def measure(size: int, seed: int) -> dict[str, Any]:
         "generated_stories": len(set(labels)),
         "largest_story": max(labels.count(s) for s in set(labels)) if size <= 5000 else None,
         **result,
-        "stories_briefed": len(stories),
+        "stories_briefed": briefed,
         "bcubed_precision": round(precision, 3),
         "bcubed_recall": round(recall, 3),
         "bcubed_f1": round(f1, 3),

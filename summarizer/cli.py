@@ -24,6 +24,9 @@ from summarizer.defaults import (
     DEFAULT_CASES,
     DEFAULT_MAX_CHUNK_TOKENS,
     DEFAULT_MAX_POINTS,
+    DEFAULT_MAX_SOURCES,
+    DEFAULT_MAX_STORIES,
+    DEFAULT_MAX_STORY_ARTICLES,
 )
 from summarizer.errors import SummarizerError, UsageError
 from summarizer.fsutil import atomic_write, check_output_file
@@ -147,6 +150,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE", help="write to FILE atomically instead of stdout")
     p.add_argument("--engine", choices=["llm", "extractive"], default="llm")
     p.add_argument("--max-points", type=_positive_int, default=DEFAULT_MAX_POINTS)
+    p.add_argument(
+        "--max-sources",
+        type=_positive_int,
+        default=DEFAULT_MAX_SOURCES,
+        help="brief from at most N articles, the most central of each outlet first "
+        f"(default: {DEFAULT_MAX_SOURCES})",
+    )
     _add_model_args(p)
     p.set_defaults(func=_cmd_brief)
 
@@ -249,6 +259,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             engine=args.engine,
             settings=settings,
             max_points=args.max_points,
+            max_sources=args.max_sources,
             max_chunk_tokens=args.max_chunk_tokens,
             max_bytes=int(args.max_file_mb * 1024 * 1024),
             stdin=sys.stdin.buffer,
@@ -305,6 +316,19 @@ def _add_nightly_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help=f"points per story (default: {DEFAULT_MAX_POINTS})",
     )
     p.add_argument(
+        "--max-stories",
+        type=_positive_int,
+        default=None,
+        help=f"stories briefed; the next ones get a line each (default: {DEFAULT_MAX_STORIES})",
+    )
+    p.add_argument(
+        "--max-story-articles",
+        type=_positive_int,
+        default=None,
+        help="articles a story is briefed from, the most central first "
+        f"(default: {DEFAULT_MAX_STORY_ARTICLES})",
+    )
+    p.add_argument(
         "--force", action="store_true", default=None, help="send even if this date was already sent"
     )
     p.add_argument(
@@ -335,6 +359,8 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
         "outbox": args.outbox,
         "engine": args.engine,
         "max_points": args.max_points,
+        "max_stories": args.max_stories,
+        "max_story_articles": args.max_story_articles,
         "force": args.force,
         "dry_run": args.dry_run,
     }

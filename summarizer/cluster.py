@@ -75,6 +75,11 @@ def tfidf_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
     Smoothed IDF (log((1 + n) / (1 + df)) + 1) keeps words every article shares: in an inbox
     that holds a single story, those words are exactly what makes the articles one story.
     """
+    return tfidf(texts)[0]
+
+
+def tfidf(texts: Sequence[str]) -> tuple[sparse.csr_matrix, list[str]]:
+    """``tfidf_vectors`` and the word of each column."""
     n = len(texts)
     column: dict[str, int] = {}
     indptr = array("q", [0])
@@ -98,7 +103,7 @@ def tfidf_vectors(texts: Sequence[str]) -> sparse.csr_matrix:
     data /= np.repeat(np.where(norms == 0, 1.0, norms), lengths)
     matrix = sparse.csr_matrix((data, cols.copy(), starts.copy()), shape=(n, len(column)))
     matrix.sort_indices()
-    return matrix
+    return matrix, list(column)
 
 
 def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
@@ -268,10 +273,10 @@ def cluster_vectors(
             parent[rb] = ra
             continue
         if pushed.get((ra, rb)) == versions:
-            continue  # an exact entry for this pair of groups is already in the heap
+            continue  # this pair of groups was already computed exactly at these versions
         link = groups.link(ra, rb)
+        pushed[(ra, rb)] = versions  # exact now: pushed, or known to be below the threshold
         if link >= threshold:
-            pushed[(ra, rb)] = versions
             heapq.heappush(heap, (-link, ra, rb, *versions))
     members: dict[int, list[int]] = {}
     for i in range(n):
@@ -298,5 +303,81 @@ def cluster_sources(
     sources: Sequence[Source], threshold: float = DEFAULT_THRESHOLD
 ) -> list[tuple[Source, ...]]:
     """Group prepared sources into stories by their title and cleaned text."""
-    texts = [f"{s.title or ''}\n{s.text}" for s in sources]
-    return [tuple(sources[i] for i in group) for group in cluster_texts(texts, threshold)]
+    return [story.sources for story in find_stories(sources, threshold)]
+
+
+Signature = dict[str, float]
+SIGNATURE_WORDS = 200  # the heaviest words of a story's mean vector kept as its identity
+
+
+@dataclass(frozen=True)
+class Story:
+    """A cluster of sources, its members' centrality and its signature.
+
+    ``centrality[k]`` is the cosine-weighted closeness of ``sources[k]`` to the story (its
+    vector's dot product with the story's mean vector). ``signature`` is the story's mean
+    TF-IDF vector, cut to its heaviest words: the dot product of two signatures approximates
+    the average link of the two stories, the measure the clustering uses, so a story can be
+    recognised on a later day by the same rule that made it one story today.
+    """
+
+    sources: tuple[Source, ...]
+    centrality: tuple[float, ...]
+    signature: Signature
+
+
+def find_stories(sources: Sequence[Source], threshold: float = DEFAULT_THRESHOLD) -> list[Story]:
+    """``cluster_sources`` with each story's centrality and signature (largest story first)."""
+    if not sources:
+        return []
+    vectors, words = tfidf([f"{s.title or ''}\n{s.text}" for s in sources])
+    return [_story(sources, vectors, words, group) for group in cluster_vectors(vectors, threshold)]
+
+
+def _story(
+    sources: Sequence[Source], vectors: sparse.csr_matrix, words: list[str], group: list[int]
+) -> Story:
+    # Over the story's own words only (never a vocabulary-sized array per story).
+    rows = vectors[group]
+    columns, inverse = np.unique(rows.indices, return_inverse=True)
+    mean = np.bincount(inverse, weights=rows.data, minlength=columns.size) / len(group)
+    member = np.repeat(np.arange(len(group)), np.diff(rows.indptr))
+    centrality = np.bincount(member, weights=rows.data * mean[inverse], minlength=len(group))
+    top = np.argsort(-mean, kind="stable")[:SIGNATURE_WORDS]
+    return Story(
+        sources=tuple(sources[i] for i in group),
+        centrality=tuple(float(c) for c in centrality),
+        signature={words[int(columns[k])]: round(float(mean[k]), 6) for k in top},
+    )
+
+
+def as_story(sources: Sequence[Source]) -> Story:
+    """All ``sources`` as one story (for centrality when there is no clustering)."""
+    vectors, words = tfidf([f"{s.title or ''}\n{s.text}" for s in sources])
+    return _story(sources, vectors, words, list(range(len(sources))))
+
+
+def central_sample(story: Story, limit: int) -> tuple[Source, ...]:
+    """Up to ``limit`` of the story's sources: the most central article of each outlet first,
+    then the most central others; in the story's order."""
+    if len(story.sources) <= limit:
+        return story.sources
+    ranked = sorted(range(len(story.sources)), key=lambda k: (-story.centrality[k], k))
+    chosen: list[int] = []
+    outlets: set[str] = set()
+    for k in ranked:
+        if len(chosen) < limit and story.sources[k].name not in outlets:
+            chosen.append(k)
+            outlets.add(story.sources[k].name)
+    taken = set(chosen)
+    chosen += [k for k in ranked if k not in taken][: limit - len(chosen)]
+    return tuple(story.sources[k] for k in sorted(chosen))
+
+
+def sample_note(sample: Sequence[Source], sources: Sequence[Source]) -> str:
+    """What a briefing made from ``central_sample`` says about it."""
+    outlets = len({s.name for s in sources})
+    return (
+        f"briefed from {len(sample)} of its {len(sources)} articles ({outlets} outlets), "
+        "the most central article of each outlet first"
+    )

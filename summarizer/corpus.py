@@ -10,7 +10,7 @@ import multiprocessing as mp
 import os
 import re
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import partial
@@ -27,6 +27,7 @@ from summarizer.types import Chunk, Corpus, RawDocument, Source
 log = logging.getLogger("summarizer.corpus")
 PARALLEL_MIN_DOCS = 64  # below this, starting a process pool costs more than it saves
 MAX_WORKERS = 4
+MAX_CHUNK_DOCS = 32  # documents a worker takes at a time
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -96,6 +97,21 @@ def prepare_corpus(
     return Corpus(sources=tuple(sources), chunks=chunks, duplicates=tuple(find_duplicates(sources)))
 
 
+def sub_corpus(corpus: Corpus, sources: Sequence[Source]) -> Corpus:
+    """The part of ``corpus`` that belongs to ``sources``: their chunks and duplicate passages."""
+    ids = {s.id for s in sources}
+    duplicates = []
+    for group in corpus.duplicates:
+        members = tuple(m for m in group.members if m.source in ids)
+        if len(members) >= 2:
+            duplicates.append(replace(group, members=members))
+    return Corpus(
+        sources=tuple(sources),
+        chunks=tuple(c for c in corpus.chunks if c.source in ids),
+        duplicates=tuple(duplicates),
+    )
+
+
 _Prepared = tuple[Source, tuple[tuple[str, int], ...]] | None
 
 
@@ -124,7 +140,9 @@ def _map_documents(
     # where fork exists; anywhere else the documents are prepared here, one after another.
     if workers > 1 and threading.active_count() == 1 and "fork" in mp.get_all_start_methods():
         work = partial(_prepare_one, max_chunk_tokens=max_chunk_tokens)
-        chunksize = max(1, len(docs) // (workers * 8))
+        # Small chunks: a worker whose parent was killed notices at its next chunk and exits
+        # (and with it the inherited descriptors, such as the nightly lock's).
+        chunksize = max(1, min(MAX_CHUNK_DOCS, len(docs) // (workers * 8)))
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
             yield from pool.map(work, docs, chunksize=chunksize)
     else:

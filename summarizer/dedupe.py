@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from array import array
 from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
@@ -59,8 +60,13 @@ def _trigrams(sentences: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarra
     hashes = np.fromiter(
         map(_word_hash, chain.from_iterable(sentences)), dtype=np.uint64, count=total
     )
+    return _trigrams_of(hashes, lengths)
+
+
+def _trigrams_of(hashes: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``_trigrams`` from the word hashes of all lists end to end and each list's length."""
     counts = np.maximum(lengths - 2, 0)
-    offsets = np.zeros(len(sentences) + 1, dtype=np.int64)
+    offsets = np.zeros(lengths.size + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     # The 3-grams of list k start at word start_k and there are counts[k] of them.
     word_starts = np.repeat(np.cumsum(lengths) - lengths, counts)
@@ -124,7 +130,10 @@ def find_duplicates(sources: Sequence[Source]) -> list[DuplicateGroup]:
     # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members are
     # kept as plain tuples; only those that end up in a group become DuplicateMembers.
     first_of: dict[str, int] = {}
-    distinct: list[list[str]] = []
+    # Word hashes of the distinct sentences end to end, and their lengths (not the words:
+    # a list of word strings per sentence would hold several times the corpus in memory).
+    word_hashes = array("Q")
+    lengths = array("q")
     members: list[tuple[str, str, int]] = []  # (source id, sentence, index in the source)
     copy_of: list[int] = []  # member -> index of its distinct sentence
     for source in sources:
@@ -136,14 +145,17 @@ def find_duplicates(sources: Sequence[Source]) -> list[DuplicateGroup]:
             key = " ".join(words)
             k = first_of.get(key)
             if k is None:
-                k = first_of[key] = len(distinct)
-                distinct.append(words)
+                k = first_of[key] = len(lengths)
+                word_hashes.extend(map(_word_hash, words))
+                lengths.append(len(words))
             copy_of.append(k)
     if len(members) < 2:
         return []
-    forest = UnionFind(len(distinct))
-    if len(distinct) > 1:
-        flat, offsets = _trigrams(distinct)
+    forest = UnionFind(len(lengths))
+    if len(lengths) > 1:
+        flat, offsets = _trigrams_of(
+            np.frombuffer(word_hashes, dtype=np.uint64), np.frombuffer(lengths, dtype=np.int64)
+        )
         sets = _LazySets(flat, offsets)
         for bucket in _candidate_buckets(_signatures(flat, offsets)):
             _link_bucket(bucket, sets, forest)

@@ -27,6 +27,7 @@ from summarizer.errors import DeliveryError
 from summarizer.types import Briefing, Point
 
 __all__ = [
+    "ListedStory",
     "RenderedEmail",
     "check_message",
     "outlet_count",
@@ -50,6 +51,17 @@ class RenderedEmail:
     subject: str
     text: str
     html: str
+
+
+@dataclass(frozen=True)
+class ListedStory:
+    """A story the email names in one line instead of briefing it."""
+
+    title: str
+    outlets: int
+    articles: int
+    continuing_since: dt.date | None = None  # the day it was first briefed
+    nothing_new: bool = False  # continuing, and no new point since it was last sent
 
 
 # --- helpers the templates rely on -----------------------------------------------------------
@@ -130,10 +142,11 @@ def _point_view(briefing: Briefing, point: Point) -> dict[str, Any]:
     }
 
 
-def _story_view(briefing: Briefing) -> dict[str, Any]:
+def _story_view(briefing: Briefing, since: dt.date | None = None) -> dict[str, Any]:
     b = briefing
     return {
         "title": story_title(b),
+        "continuing_since": since.isoformat() if since else None,
         "outlet_count": outlet_count(b),
         "article_count": len(b.sources),
         "outlet_names": sorted({one_line(s.name) for s in b.sources}, key=str.lower),
@@ -189,12 +202,39 @@ def _text_env() -> jinja2.Environment:
     return env
 
 
-def render_bodies(day: dt.date, briefings: Sequence[Briefing], *, subject: str) -> tuple[str, str]:
-    """The plain-text and HTML bodies for the given stories, in that order."""
+def _listed_view(story: ListedStory) -> dict[str, Any]:
+    return {
+        "title": one_line(_TITLE_PREFIX.sub("", story.title)) or "Untitled story",
+        "outlets": story.outlets,
+        "articles": story.articles,
+        "continuing_since": (
+            story.continuing_since.isoformat() if story.continuing_since else None
+        ),
+        "nothing_new": story.nothing_new,
+    }
+
+
+def render_bodies(
+    day: dt.date,
+    briefings: Sequence[Briefing],
+    *,
+    subject: str,
+    continuing: Sequence[dt.date | None] = (),
+    listed: Sequence[ListedStory] = (),
+    unlisted: int = 0,
+) -> tuple[str, str]:
+    """The plain-text and HTML bodies for the given stories, in that order.
+
+    ``continuing[k]`` is the day briefing k's story was first briefed (None for a new story);
+    ``listed`` stories get one line each, and ``unlisted`` more are only counted.
+    """
+    since = list(continuing) + [None] * (len(briefings) - len(continuing))
     context = {
         "day": day.isoformat(),
         "subject": subject,
-        "stories": [_story_view(b) for b in briefings],
+        "stories": [_story_view(b, d) for b, d in zip(briefings, since, strict=True)],
+        "listed": [_listed_view(s) for s in listed],
+        "unlisted": unlisted,
         "article_count": sum(len(b.sources) for b in briefings),
         "outlet_count": len({s.name for b in briefings for s in b.sources}),
         "engine": briefings[0].engine if briefings else "",
@@ -225,16 +265,27 @@ def render_email(
     sender: str,
     recipients: Sequence[str],
     message_id: str | None = None,
+    continuing: Sequence[dt.date | None] = (),
+    listed: Sequence[ListedStory] = (),
+    unlisted: int = 0,
 ) -> RenderedEmail:
     """Render the whole message into memory and check it parses back; raise DeliveryError if not.
 
-    ``message_id`` is the one the nightly state fixed for the date (a new one if not given).
+    ``message_id`` is the one the nightly state fixed for the date (a new one if not given);
+    ``continuing``, ``listed`` and ``unlisted`` are as in ``render_bodies``.
     """
     if not briefings or not any(b.points for b in briefings):
         raise DeliveryError("refusing to render an empty briefing")
     subject = subject_line(day, briefings)
     try:
-        text, html = render_bodies(day, briefings, subject=subject)
+        text, html = render_bodies(
+            day,
+            briefings,
+            subject=subject,
+            continuing=continuing,
+            listed=listed,
+            unlisted=unlisted,
+        )
         msg = EmailMessage(policy=email.policy.SMTP)
         msg["Subject"] = subject
         msg["From"] = sender

@@ -12,9 +12,11 @@ import contextlib
 import datetime as dt
 import email
 import email.policy
+import json
 import logging
 import os
 import re
+import sqlite3
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,8 +25,14 @@ from pathlib import Path
 from typing import Any, Literal
 
 from summarizer import crash, pipeline
-from summarizer.cluster import DEFAULT_THRESHOLD, cluster_sources
-from summarizer.corpus import prepare_corpus
+from summarizer.cluster import (
+    DEFAULT_THRESHOLD,
+    Story,
+    central_sample,
+    find_stories,
+    sample_note,
+)
+from summarizer.corpus import prepare_corpus, sub_corpus
 from summarizer.deliver import (
     DEFAULT_PORTS,
     DEFAULT_SMTP_TIMEOUT,
@@ -35,11 +43,11 @@ from summarizer.deliver import (
     write_outbox,
 )
 from summarizer.email_render import (
+    ListedStory,
     RenderedEmail,
     address_list,
     check_address,
     new_message_id,
-    outlet_count,
     render_email,
 )
 from summarizer.errors import (
@@ -49,6 +57,7 @@ from summarizer.errors import (
     SummarizerError,
     UsageError,
 )
+from summarizer.fsutil import atomic_write
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
 from summarizer.merge import DEFAULT_MAX_POINTS
 from summarizer.redact import Redactor
@@ -59,7 +68,16 @@ from summarizer.settings import (
     read_config_file,
 )
 from summarizer.state import RunRecord, StateStore, archive_day, nightly_lock
-from summarizer.types import Briefing, Corpus, Engine, RawDocument, Source
+from summarizer.stories import (
+    STORIES_FILE,
+    KnownStory,
+    SentStory,
+    StoryMemory,
+    fingerprint,
+    match_stories,
+    new_points,
+)
+from summarizer.types import Briefing, Engine, RawDocument, Source
 
 __all__ = [
     "PASSWORD_ENV_VAR",
@@ -74,6 +92,12 @@ __all__ = [
 log = logging.getLogger("summarizer.nightly")
 
 PASSWORD_ENV_VAR = "SUMMARIZER_SMTP_PASSWORD"
+# A day's news holds thousands of stories: the email briefs the most widely covered ones, each
+# from its most central articles (one per outlet first), and lists the next ones in a line each.
+DEFAULT_MAX_STORIES = 20
+DEFAULT_MAX_STORY_ARTICLES = 30
+LISTED_STORIES = 30
+STORY_INDEX_DIR = "stories"  # <date>.jsonl: every story of the day, its outlets and articles
 CONFIG_TABLE = "nightly"
 Warn = Callable[[str], None]
 
@@ -93,6 +117,8 @@ class NightlyOptions:
     dry_run: bool = False
     threshold: float = DEFAULT_THRESHOLD
     max_bytes: int = DEFAULT_MAX_BYTES
+    max_stories: int = DEFAULT_MAX_STORIES
+    max_story_articles: int = DEFAULT_MAX_STORY_ARTICLES
     # Seconds to wait before trying recipients the SMTP server deferred (4xx) again, in this
     # run; whoever is still deferred after that is retried by the next run for the date.
     retry_delays: tuple[float, ...] = (5.0, 30.0)
@@ -207,6 +233,8 @@ _OPTIONS: Mapping[str, Callable[[str, Any], Any]] = {
     "outbox": _path,
     "engine": _engine,
     "max_points": _int,
+    "max_stories": _int,
+    "max_story_articles": _int,
     "force": _bool,
     "dry_run": _bool,
 }
@@ -294,6 +322,8 @@ def resolve_options(
         outbox=values.get("outbox"),
         engine=values.get("engine", "llm"),
         max_points=values.get("max_points", DEFAULT_MAX_POINTS),
+        max_stories=values.get("max_stories", DEFAULT_MAX_STORIES),
+        max_story_articles=values.get("max_story_articles", DEFAULT_MAX_STORY_ARTICLES),
         force=values.get("force", False),
         dry_run=values.get("dry_run", False),
     )
@@ -368,21 +398,6 @@ def collect(
 # --- stories ---------------------------------------------------------------------------------
 
 
-def sub_corpus(corpus: Corpus, sources: Sequence[Source]) -> Corpus:
-    """The part of ``corpus`` that belongs to ``sources``: their chunks and duplicate passages."""
-    ids = {s.id for s in sources}
-    duplicates = []
-    for group in corpus.duplicates:
-        members = tuple(m for m in group.members if m.source in ids)
-        if len(members) >= 2:
-            duplicates.append(replace(group, members=members))
-    return Corpus(
-        sources=tuple(sources),
-        chunks=tuple(c for c in corpus.chunks if c.source in ids),
-        duplicates=tuple(duplicates),
-    )
-
-
 def verified_only(briefing: Briefing) -> Briefing:
     return replace(briefing, points=tuple(p for p in briefing.points if p.verified))
 
@@ -392,6 +407,41 @@ class _Composed:
     email: RenderedEmail
     briefings: tuple[Briefing, ...]
     articles: int
+    remember: tuple[SentStory, ...] = ()
+    index: tuple[dict[str, Any], ...] = ()  # every story of the day, briefed or not
+
+
+def _outlets(sources: Sequence[Source]) -> int:
+    return len({s.name for s in sources})
+
+
+def _listed(story: Story, known: KnownStory | None, *, nothing_new: bool) -> ListedStory:
+    central = max(range(len(story.sources)), key=lambda k: (story.centrality[k], -k))
+    return ListedStory(
+        title=story.sources[central].title or "Untitled story",
+        outlets=_outlets(story.sources),
+        articles=len(story.sources),
+        continuing_since=known.first_day if known else None,
+        nothing_new=nothing_new,
+    )
+
+
+def _remembered(
+    story: Story, known: KnownStory | None, day: dt.date, title: str, briefing: Briefing | None
+) -> SentStory:
+    sent: tuple[str, ...] = ()
+    if briefing is not None:
+        sent = tuple(p.text for p in briefing.points) + tuple(
+            e.quote for p in briefing.points for e in p.evidence
+        )
+    return SentStory(
+        id=known.id if known else None,
+        first_day=known.first_day if known else day,
+        title=title,
+        signature=story.signature,
+        points=sent,
+        articles=tuple(fingerprint(s) for s in story.sources),
+    )
 
 
 def _compose(
@@ -401,6 +451,7 @@ def _compose(
     progress: Callable[[str], None],
     *,
     message_id: str | None,
+    known: Sequence[KnownStory] = (),
 ) -> _Composed:
     day = options.day.isoformat()
     docs = collect(options.inbox, options.day, max_bytes=options.max_bytes, warn=warn)
@@ -413,9 +464,23 @@ def _compose(
         corpus = prepare_corpus(docs, warn=warn)
     except InputError as exc:
         raise SummarizerError(f"{exc} for {day}; nothing sent") from exc
-    stories = cluster_sources(corpus.sources, options.threshold)
+    # Most widely covered first; clustering order (largest first) breaks ties.
+    stories = sorted(find_stories(corpus.sources, options.threshold),
+                     key=lambda story: -_outlets(story.sources))  # fmt: skip
     progress(f"{len(corpus.sources)} articles for {day} in {len(stories)} stories")
+    continued = match_stories([story.signature for story in stories], known, options.threshold)
+    index = [
+        {
+            "outlets": _outlets(story.sources),
+            "continuing_since": old.first_day.isoformat() if old else None,
+            "articles": [s.path for s in story.sources],
+        }
+        for story, old in zip(stories, continued, strict=True)
+    ]
     briefings: list[Briefing] = []
+    since: list[dt.date | None] = []
+    listed: list[ListedStory] = []
+    remember: list[SentStory] = []
     with contextlib.ExitStack() as stack:
         # One model (one embedded server, one deadline) for every story of the night.
         session = (
@@ -423,10 +488,19 @@ def _compose(
             if options.engine == "llm"
             else None
         )
-        for n, story in enumerate(stories, start=1):
-            progress(f"story {n}/{len(stories)}: {len(story)} articles")
+        for n, (story, old) in enumerate(zip(stories, continued, strict=True), start=1):
+            if len(briefings) >= options.max_stories:
+                listed.append(_listed(story, old, nothing_new=False))
+                continue
+            if old is not None and {fingerprint(s) for s in story.sources} <= old.articles:
+                # No article it had not seen: listed in one line, not briefed again.
+                listed.append(_listed(story, old, nothing_new=True))
+                remember.append(_remembered(story, old, options.day, listed[-1].title, None))
+                continue
+            sample = central_sample(story, options.max_story_articles)
+            progress(f"story {n}/{len(stories)}: {len(sample)} of {len(story.sources)} articles")
             briefing = pipeline.brief_corpus(
-                sub_corpus(corpus, story),
+                sub_corpus(corpus, sample),
                 engine=options.engine,
                 session=session,
                 max_points=options.max_points,
@@ -436,22 +510,70 @@ def _compose(
             dropped = len(briefing.points) - len(checked.points)
             if dropped:
                 log.info("story %d: dropped %d unverified points", n, dropped)
-            if checked.points:
-                briefings.append(checked)
+            fresh = replace(checked, points=new_points(checked.points, old))
+            if len(sample) < len(story.sources):
+                fresh = replace(fresh, notes=(*fresh.notes, sample_note(sample, story.sources)))
+            if fresh.points:
+                briefings.append(fresh)
+                since.append(old.first_day if old else None)
+                remember.append(_remembered(story, old, options.day, fresh.title, fresh))
+            elif old is not None:
+                listed.append(_listed(story, old, nothing_new=True))
+                remember.append(_remembered(story, old, options.day, listed[-1].title, None))
             else:
                 warn(f"story {n} ({briefing.title}): no verified point, left out")
     if not briefings:
+        if any(story.nothing_new for story in listed):
+            raise SummarizerError(f"nothing new for {day} since the last briefing; nothing sent")
         raise SummarizerError(f"no verified points for {day}; nothing sent")
-    # Most widely covered first; clustering order (largest first) breaks ties.
-    briefings.sort(key=lambda b: -outlet_count(b))
     rendered = render_email(
         briefings,
         day=options.day,
         sender=options.sender,
         recipients=options.to,
         message_id=message_id,
+        continuing=since,
+        listed=listed[:LISTED_STORIES],
+        unlisted=max(0, len(listed) - LISTED_STORIES),
     )
-    return _Composed(email=rendered, briefings=tuple(briefings), articles=len(corpus.sources))
+    return _Composed(
+        email=rendered,
+        briefings=tuple(briefings),
+        articles=len(corpus.sources),
+        remember=tuple(remember),
+        index=tuple(index),
+    )
+
+
+def _known(options: NightlyOptions) -> list[KnownStory]:
+    if not (options.state_dir / STORIES_FILE).is_file():
+        return []  # nothing briefed yet (and a dry run creates no state)
+    with StoryMemory(options.state_dir) as memory:
+        return memory.known_before(options.day)
+
+
+def _remember(options: NightlyOptions, composed: _Composed, warn: Warn) -> None:
+    """Record the day's stories (pending until ``_confirm``) and its index of every story;
+    failing to costs only tomorrow's continuity, never the delivery."""
+    day = options.day.isoformat()
+    try:
+        atomic_write(
+            options.state_dir / STORY_INDEX_DIR / f"{day}.jsonl",
+            "".join(json.dumps(s, ensure_ascii=False) + "\n" for s in composed.index),
+        )
+        with StoryMemory(options.state_dir) as memory:
+            memory.record(options.day, composed.remember)
+    except (sqlite3.Error, OSError) as exc:
+        warn(f"could not record the stories of {day} in {options.state_dir}: {exc}")
+
+
+def _confirm(options: NightlyOptions, warn: Warn) -> None:
+    """The day was delivered: its stories now count as sent for the days after it."""
+    try:
+        with StoryMemory(options.state_dir) as memory:
+            memory.confirm(options.day)
+    except (sqlite3.Error, OSError) as exc:
+        warn(f"could not record the stories of {options.day} as sent: {exc}")
 
 
 def preview(rendered: RenderedEmail) -> str:
@@ -484,7 +606,9 @@ def run_nightly(
     returns a preview and touches no state.
     """
     if options.dry_run:
-        composed = _compose(options, settings, warn, progress, message_id=None)
+        composed = _compose(
+            options, settings, warn, progress, message_id=None, known=_known(options)
+        )
         return NightlyResult(
             status="dry-run",
             day=options.day,
@@ -518,14 +642,18 @@ def _run(
                 recipients=_split(record.recipients),
             )
         if record.status == "sending" and record.email and record.message_id:
-            return _resume(options, state, record, progress)
+            resumed = _resume(options, state, record, progress)
+            _confirm(options, warn)
+            return resumed
     resend = record is not None and record.status in ("sent", "sending")
     message_id = state.start(
         day, resend=resend, new_message_id=lambda: new_message_id(options.sender)
     )
     crash.step("started")
     try:
-        composed = _compose(options, settings, warn, progress, message_id=message_id)
+        composed = _compose(
+            options, settings, warn, progress, message_id=message_id, known=_known(options)
+        )
         crash.step("composed")
         state.counts(
             day,
@@ -534,6 +662,7 @@ def _run(
             points=sum(len(b.points) for b in composed.briefings),
         )
         _archive(options, composed, warn)
+        _remember(options, composed, warn)
         crash.step("archived")
         state.sending(
             day,
@@ -556,7 +685,9 @@ def _run(
         stories=len(composed.briefings),
         articles=composed.articles,
     )
-    return _deliver(options, state, result, composed.email.raw, list(options.to), progress)
+    delivered = _deliver(options, state, result, composed.email.raw, list(options.to), progress)
+    _confirm(options, warn)
+    return delivered
 
 
 def _split(recipients: str | None) -> tuple[str, ...]:

@@ -9,11 +9,12 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import BinaryIO
 
 from summarizer.briefing import extractive_briefing, llm_briefing
-from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS, prepare_corpus
+from summarizer.cluster import as_story, central_sample, sample_note
+from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS, prepare_corpus, sub_corpus
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
 from summarizer.llm import ChatModel, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS
@@ -23,6 +24,7 @@ from summarizer.templating import prompt_version
 from summarizer.types import Briefing, Corpus, Engine
 
 log = logging.getLogger("summarizer")
+DEFAULT_MAX_SOURCES = 500
 
 
 def prepare(
@@ -44,20 +46,32 @@ def brief(
     engine: Engine = "llm",
     settings: Settings | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
+    max_sources: int = DEFAULT_MAX_SOURCES,
     max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     warn: Callable[[str], None] = log.warning,
     progress: Callable[[str], None] = log.info,
 ) -> Briefing:
-    """prepare -> per-source claims (model or extractive) -> verify -> merge -> disagreements."""
+    """prepare -> per-source claims (model or extractive) -> verify -> merge -> disagreements.
+
+    More than ``max_sources`` articles are briefed from the ``max_sources`` most central (one
+    per outlet first), so the work is bounded however many files are given; a note says so.
+    """
     corpus = prepare(
         paths, max_chunk_tokens=max_chunk_tokens, max_bytes=max_bytes, stdin=stdin, warn=warn
     )
     progress(f"prepared {len(corpus.sources)} sources")
-    return brief_corpus(
+    sources = corpus.sources
+    note: tuple[str, ...] = ()
+    if len(sources) > max_sources:
+        sample = central_sample(as_story(sources), max_sources)
+        corpus, note = sub_corpus(corpus, sample), (sample_note(sample, sources),)
+        progress(f"briefing from the {len(sample)} most central of {len(sources)} sources")
+    briefing = brief_corpus(
         corpus, engine=engine, settings=settings, max_points=max_points, progress=progress
     )
+    return replace(briefing, notes=(*briefing.notes, *note)) if note else briefing
 
 
 @dataclass(frozen=True)

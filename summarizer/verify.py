@@ -16,7 +16,7 @@ from summarizer.types import Claim, Corpus, Evidence, Point
 
 # Other outlets checked for each point: a point many outlets carry is credited to the best
 # covered ones, and the work per point stays bounded however large the story is.
-MAX_CORROBORATION_CHECKS = 8
+MAX_CORROBORATION_CHECKS = 4
 
 
 class Verifier:

@@ -86,18 +86,22 @@ def test_corroboration_checks_a_bounded_number_of_outlets_best_covered_first(
     # 30 outlets carry the fact, in wordings that hold less and less of it; 10 unrelated ones.
     fact = "The river ferry resumed service on Monday after engineers repaired the pier."
     words = fact.rstrip(".").split()
-    sources = [
-        Source(id=f"full{i:02d}", name=f"f{i}", path="", text=fact, sentences=(fact,))
-        for i in range(20)
-    ] + [
-        Source(id=f"part{i:02d}", name=f"p{i}", path="", text=t, sentences=(t,))
-        for i in range(10)
-        for t in [" ".join(words[: 8 - i % 3]) + " today."]
-    ] + [
-        Source(id=f"other{i}", name=f"o{i}", path="", text=t, sentences=(t,))
-        for i in range(10)
-        for t in [f"Shares of company {i} fell after a weak quarterly report."]
-    ]
+    sources = (
+        [
+            Source(id=f"full{i:02d}", name=f"f{i}", path="", text=fact, sentences=(fact,))
+            for i in range(20)
+        ]
+        + [
+            Source(id=f"part{i:02d}", name=f"p{i}", path="", text=t, sentences=(t,))
+            for i in range(10)
+            for t in [" ".join(words[: 8 - i % 3]) + " today."]
+        ]
+        + [
+            Source(id=f"other{i}", name=f"o{i}", path="", text=t, sentences=(t,))
+            for i in range(10)
+            for t in [f"Shares of company {i} fell after a weak quarterly report."]
+        ]
+    )
     verifier = Verifier(Corpus(sources=tuple(sources), chunks=(), duplicates=()))
     checked: list[str] = []
     original = verifier.check
