@@ -29,6 +29,9 @@ def test_pool_and_serial_preparation_are_identical(
             super().__init__(workers, **kwargs)
 
     monkeypatch.setattr("summarizer.corpus.ProcessPoolExecutor", CountingPool)
+    # Threads an earlier test left running would make prepare_corpus stay serial (it forks
+    # only a single-threaded process); this test is about the pool's result.
+    monkeypatch.setattr("summarizer.corpus.threading.active_count", lambda: 1)
     make_day(120, seed=9).write(tmp_path / "inbox", dt.date(2026, 11, 21))
     docs = list(iter_documents([str(tmp_path / "inbox"), str(ROOT / "seeds")]))
     empty = RawDocument(path="empty.txt", text="Share\n\nTweet", meta=Metadata())
