@@ -148,22 +148,51 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_args(p)
     p.add_argument("--format", choices=["markdown", "json", "text"], default="markdown")
     p.add_argument("--out", metavar="FILE", help="write to FILE atomically instead of stdout")
-    p.add_argument("--engine", choices=["llm", "extractive"], default="llm")
-    p.add_argument("--max-points", type=_positive_int, default=DEFAULT_MAX_POINTS)
-    p.add_argument(
-        "--max-sources",
-        type=_positive_int,
-        default=DEFAULT_MAX_SOURCES,
-        help="brief from at most N articles, the most central of each outlet first "
-        f"(default: {DEFAULT_MAX_SOURCES})",
-    )
+    _add_briefing_args(p)
+    _add_max_sources(p)
     _add_model_args(p)
     p.set_defaults(func=_cmd_brief)
 
+    _add_batch_parser(sub)
     _add_nightly_parser(sub)
     _add_check_parser(sub)
     _add_eval_parser(sub)
     return parser
+
+
+def _add_briefing_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--engine", choices=["llm", "extractive"], help="default: llm")
+    p.add_argument(
+        "--max-points",
+        type=_positive_int,
+        help=f"points per briefing (default: {DEFAULT_MAX_POINTS})",
+    )
+
+
+def _add_max_sources(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--max-sources",
+        type=_positive_int,
+        help="brief a story from at most N articles, the most central of each outlet first "
+        f"(default: {DEFAULT_MAX_SOURCES})",
+    )
+
+
+def _add_run_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("where stories are briefed (default: in this process)")
+    g.add_argument(
+        "--ray",
+        metavar="ADDRESS",
+        help="brief on the Ray cluster at ADDRESS (host:port, ray://host:port), or auto: the "
+        "local one, started for this run if none is running (env SUMMARIZER_RAY_ADDRESS; "
+        "needs pip install 'summarizer[ray]')",
+    )
+    g.add_argument(
+        "--parallel",
+        type=_positive_int,
+        metavar="N",
+        help="stories briefed at once in this process (default 2; on Ray, the cluster's CPUs)",
+    )
 
 
 def _add_model_args(p: argparse.ArgumentParser) -> None:
@@ -197,10 +226,15 @@ def _add_model_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--config", help="TOML config file (env SUMMARIZER_CONFIG)")
 
 
-def _settings(args: argparse.Namespace) -> Settings:
+def _settings(args: argparse.Namespace, table: str | None = None) -> Settings:
     from summarizer.settings import resolve_settings
 
     flags = {
+        "engine": getattr(args, "engine", None),
+        "max_points": getattr(args, "max_points", None),
+        "max_sources": getattr(args, "max_sources", None),
+        "ray": getattr(args, "ray", None),
+        "parallel": getattr(args, "parallel", None),
         "base_url": args.base_url,
         "model": args.model,
         "timeout": args.timeout,
@@ -210,7 +244,8 @@ def _settings(args: argparse.Namespace) -> Settings:
         "cache_dir": args.cache_dir,
         "use_cache": False if args.no_cache else None,
     }
-    return resolve_settings(flags, config_path=Path(args.config) if args.config else None)
+    config = Path(args.config) if args.config else None
+    return resolve_settings(flags, config_path=config, table=table)
 
 
 def _progress(verbose: bool) -> Callable[[str], None]:
@@ -252,14 +287,14 @@ def _cmd_brief(args: argparse.Namespace) -> int:
 
     if args.out:
         check_output_file(args.out)
-    settings = _settings(args) if args.engine == "llm" else None
-    with _live_progress(args.engine == "llm"):
+    settings = _settings(args)
+    with _live_progress(settings.engine == "llm"):
         briefing = pipeline.brief(
             args.paths,
-            engine=args.engine,
+            engine=settings.engine,
             settings=settings,
-            max_points=args.max_points,
-            max_sources=args.max_sources,
+            max_points=settings.max_points,
+            max_sources=settings.max_sources,
             max_chunk_tokens=args.max_chunk_tokens,
             max_bytes=int(args.max_file_mb * 1024 * 1024),
             stdin=sys.stdin.buffer,
@@ -268,6 +303,79 @@ def _cmd_brief(args: argparse.Namespace) -> int:
         )
     _emit(render.render_briefing(briefing, args.format), args.out)
     return 0
+
+
+def _add_batch_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser(
+        "batch",
+        help="brief many stories in one run, one JSON line per story",
+        description="Brief every story of INPUT and write one JSON line per story as it "
+        'finishes: {"id", ...the briefing as brief --format json}, or {"id", "error"} for a '
+        "story that failed (the others go on). INPUT is a folder with one sub-folder per "
+        'story, or a JSONL file (- for stdin) of {"id", "articles": [{source, title, url, '
+        "published, text}]}. Run again with the same --out, it skips the stories already "
+        "briefed and retries the failed ones. Progress and a summary line go to stderr; "
+        "exits 1 if any story failed.",
+    )
+    p.add_argument("input", metavar="INPUT", help="folder of story folders, or JSONL (- stdin)")
+    p.add_argument("--out", metavar="FILE", help="append JSONL to FILE (resumable); default stdout")
+    p.add_argument(
+        "--max-file-mb",
+        type=_positive_float,
+        default=20.0,
+        help="skip article files larger than this many MB (default: 20)",
+    )
+    _add_briefing_args(p)
+    _add_max_sources(p)
+    _add_run_args(p)
+    _add_model_args(p)
+    p.set_defaults(func=_cmd_batch)
+
+
+@contextlib.contextmanager
+def _jsonl_sink(out: Path | None) -> Iterator[Callable[[str], None]]:
+    """Write one line at a time, flushed, so a killed run keeps every finished story."""
+    if out is None:
+
+        def to_stdout(line: str) -> None:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
+
+        yield to_stdout
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("a", encoding="utf-8", newline="\n") as handle:
+
+        def to_file(line: str) -> None:
+            handle.write(line + "\n")
+            handle.flush()
+
+        yield to_file
+
+
+def _cmd_batch(args: argparse.Namespace) -> int:
+    from summarizer import batch, execution
+
+    settings = _settings(args)
+    stories = batch.read_stories(
+        args.input,
+        max_bytes=int(args.max_file_mb * 1024 * 1024),
+        stdin=sys.stdin.buffer,
+        warn=_warn,
+    )
+    out = Path(args.out) if args.out else None
+    done = batch.resume(out, warn=_warn) if out is not None else set()
+    with execution.open_runner(settings) as runner, _jsonl_sink(out) as write:
+        result = batch.run_batch(
+            stories,
+            runner,
+            write=write,
+            done=done,
+            progress=_progress(args.verbose),
+            warn=_warn,
+        )
+    print(f"summarizer: batch: {_scrub(result.summary())}", file=sys.stderr)
+    return 1 if result.failed else 0
 
 
 def _add_nightly_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -308,13 +416,7 @@ def _add_nightly_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         help="seconds per SMTP operation (default 30)",
     )
     g.add_argument("--outbox", metavar="DIR", help="where .eml files go (default: STATE/outbox)")
-    p.add_argument("--engine", choices=["llm", "extractive"], default=None, help="default: llm")
-    p.add_argument(
-        "--max-points",
-        type=_positive_int,
-        default=None,
-        help=f"points per story (default: {DEFAULT_MAX_POINTS})",
-    )
+    _add_briefing_args(p)
     p.add_argument(
         "--max-stories",
         type=_positive_int,
@@ -337,6 +439,7 @@ def _add_nightly_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]
         default=None,
         help="print what would be sent; send and record nothing",
     )
+    _add_run_args(p)
     _add_model_args(p)
     p.set_defaults(func=_cmd_nightly)
 
@@ -357,8 +460,6 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
         "ssl": args.ssl,
         "smtp_timeout": args.smtp_timeout,
         "outbox": args.outbox,
-        "engine": args.engine,
-        "max_points": args.max_points,
         "max_stories": args.max_stories,
         "max_story_articles": args.max_story_articles,
         "force": args.force,
@@ -366,8 +467,8 @@ def _cmd_nightly(args: argparse.Namespace) -> int:
     }
     options = nightly.resolve_options(flags, config_path=Path(args.config) if args.config else None)
     _scrub.use([options.smtp.user if options.smtp else None])
-    settings = _settings(args) if options.engine == "llm" else None
-    with _live_progress(options.engine == "llm"):
+    settings = _settings(args, table=nightly.CONFIG_TABLE)
+    with _live_progress(settings.engine == "llm" and not settings.ray):
         result = nightly.run_nightly(
             options, settings, warn=_warn, progress=_progress(args.verbose)
         )
@@ -489,7 +590,7 @@ def _add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "tolerances. Writes report.md and chart.html to the report folder. Run from the "
         "repository root; SUMMARIZER_PROMPTS_DIR evaluates another prompts folder.",
     )
-    p.add_argument("--engine", choices=["llm", "extractive"], default="llm")
+    p.add_argument("--engine", choices=["llm", "extractive"], help="default: llm")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument(
         "--cases",
@@ -513,6 +614,7 @@ def _add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="DIR",
         help="where report.md and chart.html go (default: reports/eval-<timestamp>/)",
     )
+    _add_run_args(p)
     _add_model_args(p)
     p.set_defaults(func=_cmd_eval)
 
@@ -520,11 +622,11 @@ def _add_eval_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
 def _cmd_eval(args: argparse.Namespace) -> int:
     from summarizer import evalreport, evaluation
 
-    with _live_progress(args.engine == "llm"):
+    settings = _settings(args)
+    with _live_progress(settings.engine == "llm" and not settings.ray):
         result = evaluation.run_eval(
             args.cases,
-            engine=args.engine,
-            settings=_settings(args) if args.engine == "llm" else None,
+            settings=settings,
             baseline_path=args.baseline,
             update_baseline=args.update_baseline,
             progress=_progress(args.verbose),

@@ -11,8 +11,9 @@ SummarizerError                 exit 1 unless a subclass says otherwise
 │   └── InvalidModelOutput      JSON that does not validate
 ├── DeadlineExceeded            exit 1: the run's overall deadline passed
 ├── Cancelled                   exit 130: the run was interrupted (Ctrl-C)
-└── DeliveryError               exit 1: mail could not be rendered or sent
-    └── DeliveryUncertain       the connection broke after the message was sent: maybe delivered
+├── DeliveryError               exit 1: mail could not be rendered or sent
+│   └── DeliveryUncertain       the connection broke after the message was sent: maybe delivered
+└── JobFailed                   a story of a run (nightly, eval) failed; its error's exit code
 """
 
 from __future__ import annotations
@@ -93,3 +94,12 @@ class DeliveryError(SummarizerError):
 class DeliveryUncertain(DeliveryError):
     """The SMTP server got the whole message but its answer never came: it may have been
     delivered, so it is never sent again without ``--force``."""
+
+
+class JobFailed(SummarizerError):
+    """A story briefed by a runner (summarizer.execution) failed, here or on another machine;
+    the message is its error's one line, the exit code the one its error had."""
+
+    def __init__(self, message: str, *, exit_code: int = 1) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

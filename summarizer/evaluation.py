@@ -24,9 +24,10 @@ import yaml
 from summarizer.checker import Checker
 from summarizer.checker.perturb import people_in, perturb_all
 from summarizer.defaults import DEFAULT_BASELINE, DEFAULT_CASES
-from summarizer.errors import InputError
+from summarizer.errors import InputError, JobFailed
+from summarizer.execution import Job, open_runner
 from summarizer.fsutil import atomic_write
-from summarizer.pipeline import brief_corpus, prepare
+from summarizer.pipeline import prepare
 from summarizer.segment import split_sentences
 from summarizer.settings import Settings
 from summarizer.templating import prompt_version
@@ -461,7 +462,6 @@ class EvalResult:
 def run_eval(
     cases: str | Path = DEFAULT_CASES,
     *,
-    engine: Engine = "llm",
     settings: Settings | None = None,
     baseline_path: str | Path = DEFAULT_BASELINE,
     update_baseline: bool = False,
@@ -469,21 +469,34 @@ def run_eval(
     warn: Callable[[str], None] = log.warning,
 ) -> EvalResult:
     """Brief every case with the current prompts, measure, compare with the baseline, and
-    (``update_baseline``) record the metrics for the current prompt version."""
+    (``update_baseline``) record the metrics for the current prompt version.
+
+    ``settings`` say how to brief (engine, model) and where: the cases are briefed through one
+    runner (summarizer.execution), here or on Ray; they are prepared and measured here.
+    """
+    settings = settings or Settings()
+    engine = settings.engine
     loaded = load_cases(cases)
     baseline = load_baseline(baseline_path)
     version = prompt_version()
-    results: list[CaseResult] = []
-    model: str | None = None
+    corpora: dict[str, Corpus] = {}
     for case in loaded:
+        if case.name in corpora:
+            raise InputError(f"{case.path}: another case is also named {case.name!r}")
         corpus = prepare(case.sources, warn=warn)
         if not corpus.sources:
             raise InputError(f"{case.path}: no usable source in {', '.join(case.sources)}")
-        progress(f"case {case.name}: briefing {len(corpus.sources)} sources with {engine}")
-        briefing = brief_corpus(corpus, engine=engine, settings=settings, progress=progress)
-        model = model or briefing.model
-        results.append(measure(corpus, briefing, case))
-        progress(f"case {case.name}: measured {len(briefing.points)} points")
+        corpora[case.name] = corpus
+    progress(f"briefing {len(loaded)} cases with {engine}")
+    briefings: dict[str, Briefing] = {}
+    with open_runner(settings) as runner:
+        for outcome in runner.run(Job(name, corpus=c) for name, c in corpora.items()):
+            if outcome.briefing is None:
+                raise JobFailed(f"case {outcome.id}: {outcome.error}", exit_code=outcome.exit_code)
+            briefings[outcome.id] = outcome.briefing
+            progress(f"case {outcome.id}: briefed, {len(outcome.briefing.points)} points")
+    results = [measure(corpora[c.name], briefings[c.name], c) for c in loaded]
+    model = next((b.model for b in briefings.values() if b.model), None)
     total = sum((r.counts for r in results), Counts())
     metrics = metrics_of(total)
     entry = baseline_entry(baseline, engine, version)

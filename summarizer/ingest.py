@@ -28,7 +28,7 @@ from summarizer import fetch, pdf
 from summarizer.redact import printable, strip_controls
 from summarizer.types import Metadata, RawDocument
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "iter_documents"]
+__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "iter_documents", "record_document"]
 
 log = logging.getLogger("summarizer.ingest")
 
@@ -552,6 +552,12 @@ def _record_document(doc_path: str, where: str, record: object, warn: Warn) -> R
         return None
     doc = _document(doc_path, text, _metadata(record, where, warn))
     return replace(doc, record=True)
+
+
+def record_document(path: str, record: object, warn: Warn) -> RawDocument | None:
+    """One article from a JSON record (``text``, optional metadata); None, with a warning, if
+    it has no usable text. ``path`` names it in warnings and in the briefing's sources."""
+    return _record_document(path, path, record, warn)
 
 
 def _json_or_none(line: str) -> object:

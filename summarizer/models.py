@@ -65,7 +65,9 @@ def open_model(
             base_url, api_key = settings.base_url, settings.api_key or NO_KEY
             name, json_mode = settings.model or "", settings.json_mode
             json_schema = False  # OpenAI spells schemas differently; validation still applies
-            slots, wait_idle = None, None  # a remote endpoint: --concurrency is the user's
+            # A remote endpoint gets at most --concurrency calls at once, however many
+            # briefings share this session (batch and nightly brief stories side by side).
+            slots, wait_idle = settings.concurrency, None
         client = OpenAIChatModel(
             base_url=base_url,
             model=name,

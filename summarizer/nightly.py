@@ -8,7 +8,6 @@ JSONL file or JSON list count by their published date, or by the file's date if 
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import email
 import email.policy
@@ -24,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from summarizer import crash, pipeline
+from summarizer import crash
 from summarizer.cluster import (
     DEFAULT_THRESHOLD,
     Story,
@@ -54,18 +53,28 @@ from summarizer.errors import (
     DeliveryError,
     DeliveryUncertain,
     InputError,
+    JobFailed,
     SummarizerError,
     UsageError,
 )
+from summarizer.execution import Job, Runner, open_runner
 from summarizer.fsutil import atomic_write
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
-from summarizer.merge import DEFAULT_MAX_POINTS
 from summarizer.redact import Redactor
 from summarizer.settings import (
-    CONFIG_ENV_VAR,
+    Layer,
+    Parser,
     Settings,
-    default_config_path,
-    read_config_file,
+    as_count,
+    as_date,
+    as_flag,
+    as_path,
+    as_positive_number,
+    as_text,
+    flag_layer,
+    read_config,
+    resolve_fields,
+    resolve_settings,
 )
 from summarizer.state import RunRecord, StateStore, archive_day, nightly_lock
 from summarizer.stories import (
@@ -77,7 +86,7 @@ from summarizer.stories import (
     match_stories,
     new_points,
 )
-from summarizer.types import Briefing, Engine, RawDocument, Source
+from summarizer.types import Briefing, RawDocument, Source
 
 __all__ = [
     "PASSWORD_ENV_VAR",
@@ -111,8 +120,6 @@ class NightlyOptions:
     day: dt.date = field(default_factory=dt.date.today)
     smtp: SmtpTarget | None = None  # None: write into the outbox
     outbox: Path | None = None  # None: <state_dir>/outbox
-    engine: Engine = "llm"
-    max_points: int = DEFAULT_MAX_POINTS
     force: bool = False
     dry_run: bool = False
     threshold: float = DEFAULT_THRESHOLD
@@ -144,59 +151,14 @@ class NightlyResult:
 
 
 # --- options: flags > [nightly] table of the config file > defaults -------------------------
-
-
-def _str(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise UsageError(f"{key} must be a non-empty string, got {value!r}")
-    return value.strip()
-
-
-def _path(key: str, value: Any) -> Path:
-    return value.expanduser() if isinstance(value, Path) else Path(_str(key, value)).expanduser()
-
-
-def _int(key: str, value: Any) -> int:
-    if isinstance(value, bool):
-        raise UsageError(f"{key} must be a whole number, got {value!r}")
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{key} must be a whole number, got {value!r}") from None
-    if number < 1:
-        raise UsageError(f"{key} must be 1 or more, got {value!r}")
-    return number
-
-
-def _float(key: str, value: Any) -> float:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise UsageError(f"{key} must be a number, got {value!r}") from None
-    if isinstance(value, bool) or not number > 0 or number == float("inf"):
-        raise UsageError(f"{key} must be a positive number, got {value!r}")
-    return number
-
-
-def _bool(key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise UsageError(f"{key} must be true or false, got {value!r}")
-    return value
-
-
-def _date(key: str, value: Any) -> dt.date:
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return value  # TOML reads `date = 2026-11-21` as a date
-    try:
-        return dt.date.fromisoformat(_str(key, value))
-    except ValueError:
-        raise UsageError(f"{key} must be a date like 2026-11-21, got {value!r}") from None
+# Parsed by the project's one settings parser (summarizer.settings); the table may also set any
+# run setting (engine, max_points, model...) for the nightly job alone.
 
 
 def _addresses(key: str, value: Any) -> tuple[str, ...]:
     items = value if isinstance(value, list) else [value]
     try:
-        out = [addr for item in items for addr in address_list(_str(key, item))]
+        out = [addr for item in items for addr in address_list(as_text(key, item))]
     except ValueError as exc:
         raise UsageError(f"{key}: {exc}") from None
     if not out:
@@ -206,67 +168,30 @@ def _addresses(key: str, value: Any) -> tuple[str, ...]:
 
 def _address(key: str, value: Any) -> str:
     try:
-        return check_address(_str(key, value))
+        return check_address(as_text(key, value))
     except ValueError as exc:
         raise UsageError(f"{key}: {exc}") from None
 
 
-def _engine(key: str, value: Any) -> str:
-    if value not in ("llm", "extractive"):
-        raise UsageError(f"{key} must be llm or extractive, got {value!r}")
-    return str(value)
-
-
 # Option -> parser; the config table uses these names ("from" for the sender).
-_OPTIONS: Mapping[str, Callable[[str, Any], Any]] = {
-    "inbox": _path,
+_OPTIONS: Mapping[str, Parser] = {
+    "inbox": as_path,
     "to": _addresses,
     "from": _address,
-    "state_dir": _path,
-    "date": _date,
-    "smtp_host": _str,
-    "smtp_port": _int,
-    "smtp_user": _str,
-    "starttls": _bool,
-    "ssl": _bool,
-    "smtp_timeout": _float,
-    "outbox": _path,
-    "engine": _engine,
-    "max_points": _int,
-    "max_stories": _int,
-    "max_story_articles": _int,
-    "force": _bool,
-    "dry_run": _bool,
+    "state_dir": as_path,
+    "date": as_date,
+    "smtp_host": as_text,
+    "smtp_port": as_count,
+    "smtp_user": as_text,
+    "starttls": as_flag,
+    "ssl": as_flag,
+    "smtp_timeout": as_positive_number,
+    "outbox": as_path,
+    "max_stories": as_count,
+    "max_story_articles": as_count,
+    "force": as_flag,
+    "dry_run": as_flag,
 }
-
-
-def _config_path(explicit: Path | None, env: Mapping[str, str]) -> Path | None:
-    if explicit is not None:
-        return explicit
-    if env.get(CONFIG_ENV_VAR):
-        return Path(env[CONFIG_ENV_VAR]).expanduser()
-    default = default_config_path()
-    return default if default.is_file() else None
-
-
-def load_nightly_config(path: Path) -> dict[str, Any]:
-    """The ``[nightly]`` table of a TOML config file; other keys belong to other commands."""
-    data = read_config_file(path)
-    table = data.get(CONFIG_TABLE, {})
-    if not isinstance(table, dict):
-        raise UsageError(f"config file {path}: [{CONFIG_TABLE}] must be a table")
-    if "smtp_password" in table or "smtp_password" in data:
-        raise UsageError(
-            f"config file {path} sets smtp_password; the SMTP password comes only from the "
-            f"environment ({PASSWORD_ENV_VAR}), never from a file"
-        )
-    unknown = sorted(k for k in table if k not in _OPTIONS)
-    if unknown:
-        raise UsageError(
-            f"config file {path}: unknown [{CONFIG_TABLE}] setting(s) {', '.join(unknown)}; "
-            f"known: {', '.join(_OPTIONS)}"
-        )
-    return table
 
 
 def resolve_options(
@@ -278,17 +203,13 @@ def resolve_options(
     """Merge flags (None = not given) over the config file's ``[nightly]`` table, then check.
 
     ``flags`` uses the config names (``from``, ``state_dir``, ``smtp_host``...). The SMTP password
-    comes only from ``$SUMMARIZER_SMTP_PASSWORD``.
+    comes only from ``$SUMMARIZER_SMTP_PASSWORD``. How to brief (engine, points, model, Ray) is
+    in the run's Settings: ``resolve_settings(flags, table="nightly")``.
     """
-    path = _config_path(config_path, env)
-    config = load_nightly_config(path) if path is not None else {}
-    values: dict[str, Any] = {}
-    for key, parse in _OPTIONS.items():
-        flag = flags.get(key)
-        if flag is not None:
-            values[key] = parse(f"--{key.replace('_', '-')}", flag)
-        elif key in config:
-            values[key] = parse(f"{CONFIG_TABLE}.{key}", config[key])
+    config = read_config(config_path, env)
+    config.check_table(CONFIG_TABLE, _OPTIONS)
+    table = Layer(config.table(CONFIG_TABLE), lambda key: f"{CONFIG_TABLE}.{key}")
+    values = resolve_fields(_OPTIONS, [flag_layer(flags), table])
     missing = [
         f"--{k.replace('_', '-')}" for k in ("inbox", "to", "from", "state_dir") if k not in values
     ]
@@ -320,8 +241,6 @@ def resolve_options(
         day=values.get("date") or dt.date.today(),
         smtp=smtp,
         outbox=values.get("outbox"),
-        engine=values.get("engine", "llm"),
-        max_points=values.get("max_points", DEFAULT_MAX_POINTS),
         max_stories=values.get("max_stories", DEFAULT_MAX_STORIES),
         max_story_articles=values.get("max_story_articles", DEFAULT_MAX_STORY_ARTICLES),
         force=values.get("force", False),
@@ -446,7 +365,7 @@ def _remembered(
 
 def _compose(
     options: NightlyOptions,
-    settings: Settings | None,
+    settings: Settings,
     warn: Warn,
     progress: Callable[[str], None],
     *,
@@ -477,51 +396,59 @@ def _compose(
         }
         for story, old in zip(stories, continued, strict=True)
     ]
+    # A story with no article it had not seen is listed in one line, not briefed again.
+    nothing_new = {
+        n
+        for n, (story, old) in enumerate(zip(stories, continued, strict=True), start=1)
+        if old is not None and {fingerprint(s) for s in story.sources} <= old.articles
+    }
+    todo = [n for n in range(1, len(stories) + 1) if n not in nothing_new]
+    fresh_of: dict[int, Briefing | None] = {}  # None: briefed, nothing new or verified in it
+    cap: int | None = None  # the story whose briefing filled the email (max_stories)
+    # One runner for every story of the night: one model session here, or a Ray cluster whose
+    # workers only brief; the state, the lock and delivery stay in this process. Stories are
+    # briefed in waves of as many as the email still has room for, so exactly the stories a
+    # one-by-one run would brief are briefed.
+    with open_runner(settings) as runner:
+        while todo and cap is None:
+            room = options.max_stories - sum(b is not None for b in fresh_of.values())
+            wave, todo = todo[:room], todo[room:]
+            samples = {n: central_sample(stories[n - 1], options.max_story_articles) for n in wave}
+            for n in wave:
+                total = len(stories[n - 1].sources)
+                progress(f"story {n}/{len(stories)}: {len(samples[n])} of {total} articles")
+            jobs = [Job(str(n), corpus=sub_corpus(corpus, samples[n])) for n in wave]
+            briefed = _brief_all(runner, jobs, warn)
+            for n in wave:
+                story, old, briefing = stories[n - 1], continued[n - 1], briefed[n]
+                checked = verified_only(briefing)
+                dropped = len(briefing.points) - len(checked.points)
+                if dropped:
+                    log.info("story %d: dropped %d unverified points", n, dropped)
+                fresh = replace(checked, points=new_points(checked.points, old))
+                if len(samples[n]) < len(story.sources):
+                    note = sample_note(samples[n], story.sources)
+                    fresh = replace(fresh, notes=(*fresh.notes, note))
+                fresh_of[n] = fresh if fresh.points else None
+                if not fresh.points and old is None:
+                    warn(f"story {n} ({briefing.title}): no verified point, left out")
+                if sum(b is not None for b in fresh_of.values()) >= options.max_stories:
+                    cap = n
     briefings: list[Briefing] = []
     since: list[dt.date | None] = []
     listed: list[ListedStory] = []
     remember: list[SentStory] = []
-    with contextlib.ExitStack() as stack:
-        # One model (one embedded server, one deadline) for every story of the night.
-        session = (
-            stack.enter_context(pipeline.model_session(settings))
-            if options.engine == "llm"
-            else None
-        )
-        for n, (story, old) in enumerate(zip(stories, continued, strict=True), start=1):
-            if len(briefings) >= options.max_stories:
-                listed.append(_listed(story, old, nothing_new=False))
-                continue
-            if old is not None and {fingerprint(s) for s in story.sources} <= old.articles:
-                # No article it had not seen: listed in one line, not briefed again.
-                listed.append(_listed(story, old, nothing_new=True))
-                remember.append(_remembered(story, old, options.day, listed[-1].title, None))
-                continue
-            sample = central_sample(story, options.max_story_articles)
-            progress(f"story {n}/{len(stories)}: {len(sample)} of {len(story.sources)} articles")
-            briefing = pipeline.brief_corpus(
-                sub_corpus(corpus, sample),
-                engine=options.engine,
-                session=session,
-                max_points=options.max_points,
-                progress=progress,
-            )
-            checked = verified_only(briefing)
-            dropped = len(briefing.points) - len(checked.points)
-            if dropped:
-                log.info("story %d: dropped %d unverified points", n, dropped)
-            fresh = replace(checked, points=new_points(checked.points, old))
-            if len(sample) < len(story.sources):
-                fresh = replace(fresh, notes=(*fresh.notes, sample_note(sample, story.sources)))
-            if fresh.points:
-                briefings.append(fresh)
-                since.append(old.first_day if old else None)
-                remember.append(_remembered(story, old, options.day, fresh.title, fresh))
-            elif old is not None:
-                listed.append(_listed(story, old, nothing_new=True))
-                remember.append(_remembered(story, old, options.day, listed[-1].title, None))
-            else:
-                warn(f"story {n} ({briefing.title}): no verified point, left out")
+    for n, (story, old) in enumerate(zip(stories, continued, strict=True), start=1):
+        kept = fresh_of.get(n)
+        if cap is not None and n > cap:
+            listed.append(_listed(story, old, nothing_new=False))  # no room left in the email
+        elif kept is not None:
+            briefings.append(kept)
+            since.append(old.first_day if old else None)
+            remember.append(_remembered(story, old, options.day, kept.title, kept))
+        elif old is not None:
+            listed.append(_listed(story, old, nothing_new=True))
+            remember.append(_remembered(story, old, options.day, listed[-1].title, None))
     if not briefings:
         if any(story.nothing_new for story in listed):
             raise SummarizerError(f"nothing new for {day} since the last briefing; nothing sent")
@@ -543,6 +470,19 @@ def _compose(
         remember=tuple(remember),
         index=tuple(index),
     )
+
+
+def _brief_all(runner: Runner, jobs: Sequence[Job], warn: Warn) -> dict[int, Briefing]:
+    """Each job's briefing by story number; the first story that fails fails the run."""
+    briefed: dict[int, Briefing] = {}
+    for outcome in runner.run(jobs):
+        n = int(outcome.id)
+        for message in outcome.warnings:
+            warn(f"story {n}: {message}")
+        if outcome.briefing is None:
+            raise JobFailed(f"story {n}: {outcome.error}", exit_code=outcome.exit_code)
+        briefed[n] = outcome.briefing
+    return briefed
 
 
 def _known(options: NightlyOptions) -> list[KnownStory]:
@@ -603,8 +543,11 @@ def run_nightly(
     Delivery is journalled (see :mod:`summarizer.state`): the date's Message-ID is fixed and
     the message stored as "sending" before its first byte goes out, so a run that stopped
     part-way is resumed with the same message, never sent twice. ``dry_run`` renders and
-    returns a preview and touches no state.
+    returns a preview and touches no state. ``settings`` say how to brief (default: resolved
+    from the environment and the config file, its ``[nightly]`` table first); stories may be
+    briefed on Ray, nothing else is.
     """
+    settings = settings or resolve_settings({}, table=CONFIG_TABLE)
     if options.dry_run:
         composed = _compose(
             options, settings, warn, progress, message_id=None, known=_known(options)
@@ -626,7 +569,7 @@ def run_nightly(
 
 def _run(
     options: NightlyOptions,
-    settings: Settings | None,
+    settings: Settings,
     state: StateStore,
     warn: Warn,
     progress: Callable[[str], None],

@@ -15,8 +15,9 @@ from typing import BinaryIO
 from summarizer.briefing import extractive_briefing, llm_briefing
 from summarizer.cluster import as_story, central_sample, sample_note
 from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS, prepare_corpus, sub_corpus
+from summarizer.defaults import DEFAULT_MAX_SOURCES
 from summarizer.ingest import DEFAULT_MAX_BYTES, iter_documents
-from summarizer.llm import ChatModel, UsageMeter
+from summarizer.llm import ChatModel, Deadline, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS
 from summarizer.models import open_model
 from summarizer.settings import Settings, resolve_settings
@@ -24,7 +25,6 @@ from summarizer.templating import prompt_version
 from summarizer.types import Briefing, Corpus, Engine
 
 log = logging.getLogger("summarizer")
-DEFAULT_MAX_SOURCES = 500
 
 
 def prepare(
@@ -62,6 +62,27 @@ def brief(
         paths, max_chunk_tokens=max_chunk_tokens, max_bytes=max_bytes, stdin=stdin, warn=warn
     )
     progress(f"prepared {len(corpus.sources)} sources")
+    return brief_story(
+        corpus,
+        engine=engine,
+        settings=settings,
+        max_points=max_points,
+        max_sources=max_sources,
+        progress=progress,
+    )
+
+
+def brief_story(
+    corpus: Corpus,
+    *,
+    engine: Engine = "llm",
+    settings: Settings | None = None,
+    session: ModelSession | None = None,
+    max_points: int = DEFAULT_MAX_POINTS,
+    max_sources: int = DEFAULT_MAX_SOURCES,
+    progress: Callable[[str], None] = log.info,
+) -> Briefing:
+    """Brief one story's prepared corpus (``brief``, and each story of a batch)."""
     sources = corpus.sources
     note: tuple[str, ...] = ()
     if len(sources) > max_sources:
@@ -69,7 +90,12 @@ def brief(
         corpus, note = sub_corpus(corpus, sample), (sample_note(sample, sources),)
         progress(f"briefing from the {len(sample)} most central of {len(sources)} sources")
     briefing = brief_corpus(
-        corpus, engine=engine, settings=settings, max_points=max_points, progress=progress
+        corpus,
+        engine=engine,
+        settings=settings,
+        session=session,
+        max_points=max_points,
+        progress=progress,
     )
     return replace(briefing, notes=(*briefing.notes, *note)) if note else briefing
 
@@ -84,11 +110,18 @@ class ModelSession:
 
 
 @contextlib.contextmanager
-def model_session(settings: Settings | None = None) -> Iterator[ModelSession]:
-    """Open the configured model (starting the embedded server if none) for the run."""
+def model_session(
+    settings: Settings | None = None, *, deadline: Deadline | None = None
+) -> Iterator[ModelSession]:
+    """Open the configured model (starting the embedded server if none) for the run.
+
+    ``deadline`` is the run's, when it started elsewhere (a Ray worker joining a run).
+    """
     settings = settings or resolve_settings({})
     meter = UsageMeter()
-    with open_model(settings, prompt_version=prompt_version(), meter=meter) as model:
+    with open_model(
+        settings, prompt_version=prompt_version(), meter=meter, deadline=deadline
+    ) as model:
         yield ModelSession(model=model, meter=meter, concurrency=settings.concurrency)
 
 

@@ -139,6 +139,7 @@ _board: contextvars.ContextVar[Board | None] = contextvars.ContextVar(
     "summarizer_board", default=None
 )
 _task: contextvars.ContextVar[str | None] = contextvars.ContextVar("summarizer_task", default=None)
+_scope: contextvars.ContextVar[str] = contextvars.ContextVar("summarizer_scope", default="")
 
 
 @contextlib.contextmanager
@@ -151,16 +152,34 @@ def tracking(board: Board) -> Iterator[Board]:
         _board.reset(token)
 
 
+@contextlib.contextmanager
+def scope(name: str) -> Iterator[None]:
+    """Tasks planned inside the block belong to ``name`` (a story briefed beside others): their
+    keys and labels carry it, and planning them forgets no other story's tasks."""
+    token = _scope.set(name)
+    try:
+        yield
+    finally:
+        _scope.reset(token)
+
+
+def _scoped(key: str) -> str:
+    name = _scope.get()
+    return f"{name}/{key}" if name else key
+
+
 def plan(tasks: Sequence[tuple[str, str]], *, reset: bool = True) -> None:
-    board = _board.get()
-    if board is not None:
+    board, name = _board.get(), _scope.get()
+    if board is not None and name:
+        board.plan([(_scoped(key), f"{name}: {label}") for key, label in tasks], reset=False)
+    elif board is not None:
         board.plan(tasks, reset=reset)
 
 
 @contextlib.contextmanager
 def task(key: str) -> Iterator[None]:
     """Model calls and reports inside the block belong to task ``key``."""
-    token = _task.set(key)
+    token = _task.set(_scoped(key))
     try:
         yield
     finally:
@@ -169,7 +188,7 @@ def task(key: str) -> Iterator[None]:
 
 def update(state: State, *, key: str | None = None, note: str = "") -> None:
     """Set the state of task ``key`` (default: the current task)."""
-    board, key = _board.get(), key or _task.get()
+    board, key = _board.get(), _scoped(key) if key else _task.get()
     if board is not None and key is not None:
         board.update(key, state, note)
 

@@ -1,4 +1,8 @@
-"""Run settings for the model layer, resolved once from flags, environment, config file, defaults.
+"""Run settings, resolved once from flags, environment, config file, defaults.
+
+One frozen object says how to brief (engine, points), which model to ask and how, and where
+to run (in this process, or on a Ray cluster); it travels to Ray workers as it is, except
+for the API key, which never leaves a process: workers read it from their own environment.
 
 Precedence per field: a flag that is not None > environment > TOML config file > default.
 The API key comes only from a flag or the environment, never from the config file.
@@ -6,27 +10,32 @@ The API key comes only from a flag or the environment, never from the config fil
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import tomllib
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, fields
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import platformdirs
 
+from summarizer.defaults import DEFAULT_MAX_POINTS, DEFAULT_MAX_SOURCES
 from summarizer.errors import UsageError
+from summarizer.types import Engine
 
 EMBEDDED_LABEL = "embedded SmolLM2"
+API_KEY_ENV_VAR = "OPENAI_API_KEY"
 
 # Environment variable -> Settings field; SUMMARIZER_CONFIG names the config file instead.
 ENV_VARS: Mapping[str, str] = {
-    "OPENAI_API_KEY": "api_key",
+    API_KEY_ENV_VAR: "api_key",
     "OPENAI_BASE_URL": "base_url",
     "SUMMARIZER_MODEL": "model",
     "SUMMARIZER_CACHE_DIR": "cache_dir",
+    "SUMMARIZER_RAY_ADDRESS": "ray",
 }
 CONFIG_ENV_VAR = "SUMMARIZER_CONFIG"
 
@@ -41,8 +50,17 @@ def default_cache_dir() -> Path:
 
 @dataclass(frozen=True)
 class Settings:
-    """What the model layer needs: built directly in tests, by resolve_settings in the CLI."""
+    """What a run needs: built directly in tests, by resolve_settings in the CLI.
 
+    Pickling (how Ray ships it to workers) leaves the API key out; ``with_key_from`` puts the
+    worker's own back.
+    """
+
+    engine: Engine = "llm"
+    max_points: int = DEFAULT_MAX_POINTS  # points per briefing
+    max_sources: int = DEFAULT_MAX_SOURCES  # articles a briefing is made from, the most central
+    ray: str | None = None  # a Ray cluster's address, "auto", or None: run in this process
+    parallel: int = 2  # stories briefed at once in this process (on Ray: the cluster's CPUs)
     base_url: str | None = None  # None: start the embedded model
     api_key: str | None = field(default=None, repr=False)
     model: str | None = None  # None: the embedded alias, or the endpoint's first listed model
@@ -58,6 +76,10 @@ class Settings:
     retry_backoff_max: float = 20.0
 
     def __post_init__(self) -> None:
+        _check(self.engine in ("llm", "extractive"), "engine", self.engine, "is llm or extractive")
+        _check(self.max_points >= 1, "max_points", self.max_points, "must be 1 or more")
+        _check(self.max_sources >= 1, "max_sources", self.max_sources, "must be 1 or more")
+        _check(self.parallel >= 1, "parallel", self.parallel, "must be 1 or more")
         _check(self.timeout > 0, "timeout", self.timeout, "must be a positive number of seconds")
         _check(self.max_retries >= 0, "max_retries", self.max_retries, "must be 0 or more")
         _check(
@@ -82,6 +104,23 @@ class Settings:
                     f"base_url must be an http(s) URL like http://localhost:8080/v1, "
                     f"got {redact_url(self.base_url)!r}"
                 )
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without the API key: settings cross to other processes, secrets do not."""
+        state = dict(self.__dict__)
+        state["api_key"] = None
+        return state
+
+    def __copy__(self) -> Settings:
+        return self  # immutable; and a copy must not lose the key the way a pickle does
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Settings:
+        return self
+
+    def with_key_from(self, env: Mapping[str, str]) -> Settings:
+        """These settings with the API key of ``env`` (a Ray worker's own environment)."""
+        key = env.get(API_KEY_ENV_VAR, "").strip() or None
+        return self if key == self.api_key else replace(self, api_key=key)
 
     @property
     def endpoint_label(self) -> str:
@@ -108,10 +147,20 @@ def _check(ok: bool, name: str, value: object, why: str) -> None:
         raise UsageError(f"{name} {why}, got {value!r}")
 
 
-# --- resolution ------------------------------------------------------------------------------
+# --- one parser: values, layers, the config file --------------------------------------------
+# Every command resolves its settings here, nightly's [nightly] table included: the same value
+# parsers, the same precedence, the same refusal of secrets in files.
+
+Parser = Callable[[str, Any], Any]  # (how the value is named in errors, raw value) -> value
+
+# Secrets a config file may never hold, at any level, and where they come from instead.
+SECRETS: Mapping[str, str] = {
+    "api_key": API_KEY_ENV_VAR,
+    "smtp_password": "SUMMARIZER_SMTP_PASSWORD",
+}
 
 
-def _as_float(name: str, value: Any) -> float:
+def as_number(name: str, value: Any) -> float:
     if isinstance(value, bool):
         raise UsageError(f"{name} must be a number, got {value!r}")
     try:
@@ -123,7 +172,14 @@ def _as_float(name: str, value: Any) -> float:
     return result
 
 
-def _as_int(name: str, value: Any) -> int:
+def as_positive_number(name: str, value: Any) -> float:
+    result = as_number(name, value)
+    if result <= 0:
+        raise UsageError(f"{name} must be a positive number, got {value!r}")
+    return result
+
+
+def as_whole(name: str, value: Any) -> int:
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
         raise UsageError(f"{name} must be a whole number, got {value!r}")
     try:
@@ -132,7 +188,15 @@ def _as_int(name: str, value: Any) -> int:
         raise UsageError(f"{name} must be a whole number, got {value!r}") from None
 
 
-def _as_bool(name: str, value: Any) -> bool:
+def as_count(name: str, value: Any) -> int:
+    """A whole number, 1 or more."""
+    result = as_whole(name, value)
+    if result < 1:
+        raise UsageError(f"{name} must be 1 or more, got {value!r}")
+    return result
+
+
+def as_flag(name: str, value: Any) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, str) and value.strip().lower() in ("1", "true", "yes", "on"):
@@ -142,39 +206,143 @@ def _as_bool(name: str, value: Any) -> bool:
     raise UsageError(f"{name} must be true or false, got {value!r}")
 
 
-def _as_str(name: str, value: Any) -> str:
+def as_text(name: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"{name} must be a non-empty string, got {value!r}")
     return value.strip()
 
 
-def _as_path(name: str, value: Any) -> Path:
+def as_path(name: str, value: Any) -> Path:
     if isinstance(value, Path):
         return value.expanduser()
-    return Path(_as_str(name, value)).expanduser()
+    return Path(as_text(name, value)).expanduser()
 
 
-def _as_deadline(name: str, value: Any) -> float | None:
-    seconds = _as_float(name, value)
+def as_engine(name: str, value: Any) -> str:
+    if value not in ("llm", "extractive"):
+        raise UsageError(f"{name} must be llm or extractive, got {value!r}")
+    return str(value)
+
+
+def as_date(name: str, value: Any) -> dt.date:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value  # TOML reads `date = 2026-11-21` as a date
+    try:
+        return dt.date.fromisoformat(as_text(name, value))
+    except ValueError:
+        raise UsageError(f"{name} must be a date like 2026-11-21, got {value!r}") from None
+
+
+def as_deadline(name: str, value: Any) -> float | None:
+    seconds = as_number(name, value)
     return None if seconds == 0 else seconds
 
 
-_PARSERS: Mapping[str, Callable[[str, Any], Any]] = {
-    "base_url": _as_str,
-    "api_key": _as_str,
-    "model": _as_str,
-    "timeout": _as_float,
-    "max_retries": _as_int,
-    "deadline": _as_deadline,
-    "concurrency": _as_int,
-    "cache_dir": _as_path,
-    "use_cache": _as_bool,
-    "temperature": _as_float,
-    "json_mode": _as_bool,
-    "retry_backoff": _as_float,
-    "retry_backoff_max": _as_float,
+FIELDS: Mapping[str, Parser] = {
+    "engine": as_engine,
+    "max_points": as_whole,
+    "max_sources": as_whole,
+    "ray": as_text,
+    "parallel": as_whole,
+    "base_url": as_text,
+    "api_key": as_text,
+    "model": as_text,
+    "timeout": as_number,
+    "max_retries": as_whole,
+    "deadline": as_deadline,
+    "concurrency": as_whole,
+    "cache_dir": as_path,
+    "use_cache": as_flag,
+    "temperature": as_number,
+    "json_mode": as_flag,
+    "retry_backoff": as_number,
+    "retry_backoff_max": as_number,
 }
-assert set(_PARSERS) == {f.name for f in fields(Settings)}
+assert set(FIELDS) == {f.name for f in fields(Settings)}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One place values come from (flags, environment, a config table) and how a value from it
+    is named in an error."""
+
+    values: Mapping[str, Any]
+    label: Callable[[str], str]
+
+
+def flag_layer(flags: Mapping[str, Any]) -> Layer:
+    """Flags by field name; None means "not given"."""
+    given = {k: v for k, v in flags.items() if v is not None}
+    return Layer(given, lambda key: "--" + key.replace("_", "-"))
+
+
+def resolve_fields(parsers: Mapping[str, Parser], layers: Sequence[Layer]) -> dict[str, Any]:
+    """Each field from the first layer that has it, parsed; fields no layer has are left out."""
+    values: dict[str, Any] = {}
+    for key, parse in parsers.items():
+        for layer in layers:
+            if key in layer.values:
+                values[key] = parse(layer.label(key), layer.values[key])
+                break
+    return values
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    """A TOML config file: top-level settings, and a table per command (``[nightly]``)."""
+
+    path: Path | None = None  # None: no config file
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+    def settings(self) -> Layer:
+        top = {k: v for k, v in self.data.items() if not isinstance(v, dict)}
+        return Layer(top, lambda key: key)
+
+    def table(self, name: str) -> Mapping[str, Any]:
+        table = self.data.get(name, {})
+        if not isinstance(table, dict):
+            raise UsageError(f"config file {self.path}: [{name}] must be a table")
+        return table
+
+    def check_table(self, name: str, known: Iterable[str]) -> None:
+        """Refuse keys of ``[name]`` that are neither ``known`` nor run settings."""
+        allowed = [*known, *(k for k in FIELDS if k not in SECRETS)]
+        unknown = sorted(k for k in self.table(name) if k not in allowed)
+        if unknown:
+            raise UsageError(
+                f"config file {self.path}: unknown [{name}] setting(s) {', '.join(unknown)}; "
+                f"known: {', '.join(allowed)}"
+            )
+
+
+def read_config(path: Path | None = None, env: Mapping[str, str] = os.environ) -> ConfigFile:
+    """The config file: ``path``, else $SUMMARIZER_CONFIG, else the platform's config dir.
+
+    Only a named file has to exist. A file that holds a secret, anywhere, is refused, and so is
+    an unknown top-level setting; tables are checked by the commands that own them.
+    """
+    if path is None and env.get(CONFIG_ENV_VAR, "").strip():
+        path = Path(env[CONFIG_ENV_VAR]).expanduser()
+    if path is None:
+        default = default_config_path()
+        if not default.is_file():
+            return ConfigFile()
+        path = default
+    data = read_config_file(path)
+    for scope in (data, *(v for v in data.values() if isinstance(v, dict))):
+        for key, var in SECRETS.items():
+            if key in scope:
+                raise UsageError(
+                    f"config file {path} sets {key}; secrets come only from the environment "
+                    f"({var}), never from a file"
+                )
+    unknown = sorted(k for k, v in data.items() if k not in FIELDS and not isinstance(v, dict))
+    if unknown:
+        raise UsageError(
+            f"config file {path}: unknown setting(s) {', '.join(unknown)}; "
+            f"known: {', '.join(k for k in FIELDS if k not in SECRETS)}"
+        )
+    return ConfigFile(path, data)
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
@@ -188,52 +356,32 @@ def read_config_file(path: Path) -> dict[str, Any]:
         raise UsageError(f"cannot read config file {path}: {exc.strerror or exc}") from None
 
 
-def load_config(path: Path) -> dict[str, Any]:
-    """Read the TOML config file's settings; tables (other sections) are left to their owners."""
-    data = read_config_file(path)
-    if "api_key" in data:
-        raise UsageError(
-            f"config file {path} sets api_key; API keys come from the environment "
-            "(OPENAI_API_KEY), never from a file"
-        )
-    unknown = sorted(k for k, v in data.items() if k not in _PARSERS and not isinstance(v, dict))
-    if unknown:
-        raise UsageError(
-            f"config file {path}: unknown setting(s) {', '.join(unknown)}; "
-            f"known: {', '.join(k for k in _PARSERS if k != 'api_key')}"
-        )
-    return {k: v for k, v in data.items() if k in _PARSERS}
-
-
 def resolve_settings(
     flags: Mapping[str, Any],
     env: Mapping[str, str] = os.environ,
     config_path: Path | None = None,
+    *,
+    table: str | None = None,
 ) -> Settings:
-    """Resolve every field once: flag (not None) > env > config file > default.
+    """Resolve every field once: flag (not None) > env > ``[table]`` > config file > default.
 
     ``flags`` uses Settings field names; other keys are ignored so a CLI can pass all its
     arguments. ``no_cache=True`` is accepted as the inverse of ``use_cache``. ``deadline=0``
-    means no overall deadline. ``config_path`` falls back to $SUMMARIZER_CONFIG, then the
-    platform's config dir; only a named config file has to exist.
+    means no overall deadline. ``table`` names a command's table of the config file
+    (``nightly``), whose settings win over the file's top level for that command.
     """
-    if config_path is None and env.get(CONFIG_ENV_VAR):
-        config_path = Path(env[CONFIG_ENV_VAR]).expanduser()
-    if config_path is not None:
-        config = load_config(config_path)
-    else:
-        default = default_config_path()
-        config = load_config(default) if default.is_file() else {}
-
-    flag_values = {k: v for k, v in flags.items() if k in _PARSERS and v is not None}
-    if flags.get("no_cache") and "use_cache" not in flag_values:
+    config = read_config(config_path, env)
+    flag_values = {k: v for k, v in flags.items() if k in FIELDS}
+    if flags.get("no_cache") and flag_values.get("use_cache") is None:
         flag_values["use_cache"] = False
     env_values = {name: env[var] for var, name in ENV_VARS.items() if env.get(var, "").strip()}
+    layers = [flag_layer(flag_values), Layer(env_values, _env_label)]
+    if table is not None:
+        own = {k: v for k, v in config.table(table).items() if k in FIELDS}
+        layers.append(Layer(own, lambda key: f"{table}.{key}"))
+    layers.append(config.settings())
+    return Settings(**resolve_fields(FIELDS, layers))
 
-    values: dict[str, Any] = {}
-    for name, parse in _PARSERS.items():
-        for source in (flag_values, env_values, config):
-            if name in source:
-                values[name] = parse(name, source[name])
-                break
-    return Settings(**values)
+
+def _env_label(key: str) -> str:
+    return next(var for var, name in ENV_VARS.items() if name == key)

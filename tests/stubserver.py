@@ -195,6 +195,7 @@ class Request:
     path: str
     headers: dict[str, str]  # lower-cased names
     body: Any  # parsed JSON, or the raw text if it was not JSON, or None
+    client: tuple[str, int] | None = None  # the caller's address and port
 
 
 # --- the server ------------------------------------------------------------------------------
@@ -342,7 +343,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _record(self, body: Any) -> None:
         headers = {k.lower(): v for k, v in self.headers.items()}
-        self.stub._record(Request(self.command, self.path, headers, body))
+        client = (str(self.client_address[0]), int(self.client_address[1]))
+        self.stub._record(Request(self.command, self.path, headers, body, client))
 
     def _send(
         self,

@@ -38,6 +38,7 @@ from summarizer.nightly import (
     resolve_options,
     run_nightly,
 )
+from summarizer.settings import Settings
 from summarizer.types import Briefing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -553,7 +554,7 @@ def test_options_are_checked(tmp_path: Path) -> None:
     config = write_config(tmp_path, "")
     options = resolve_options(base, config_path=config, env=env)
     assert options.smtp is None and options.outbox_dir == tmp_path / "s" / "outbox"
-    assert options.day == dt.date.today() and options.engine == "llm"
+    assert options.day == dt.date.today()
     with pytest.raises(UsageError, match="--inbox"):
         resolve_options({**base, "inbox": None}, config_path=config, env=env)
     with pytest.raises(UsageError, match="not an email address"):
@@ -599,12 +600,12 @@ def test_library_entry_point(seeds_inbox: Path, tmp_path: Path) -> None:
         sender="briefings@example.org",
         state_dir=tmp_path / "state",
         day=dt.date.fromisoformat(DAY),
-        engine="extractive",
     )
-    result = run_nightly(options)
+    settings = Settings(engine="extractive")
+    result = run_nightly(options, settings)
     assert result.status == "sent" and result.path is not None and result.path.exists()
     assert result.message_id and result.recipients == ("alice@example.com",)
-    again = run_nightly(options)
+    again = run_nightly(options, settings)
     assert again.status == "already-sent" and again.message_id == result.message_id
-    preview = run_nightly(replace(options, dry_run=True, state_dir=tmp_path / "other"))
+    preview = run_nightly(replace(options, dry_run=True, state_dir=tmp_path / "other"), settings)
     assert preview.status == "dry-run" and preview.preview.startswith("From: ")

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from summarizer.errors import UsageError
+from summarizer.nightly import resolve_options
 from summarizer.settings import Settings, default_cache_dir, resolve_settings
 
 
@@ -142,3 +143,68 @@ def test_endpoint_label_hides_credentials() -> None:
     assert Settings(base_url="http://localhost:8080/v1").endpoint_label == (
         "http://localhost:8080/v1"
     )
+
+
+# --- one parser for every command ------------------------------------------------------------
+
+
+def test_a_command_table_sets_run_settings_for_that_command_only(tmp_path: Path) -> None:
+    text = 'max_points = 5\nmodel = "top"\n[nightly]\nmax_points = 3\nengine = "extractive"\n'
+    config = write_config(tmp_path, text)
+    nightly = resolve_settings({}, env={}, config_path=config, table="nightly")
+    assert (nightly.max_points, nightly.engine, nightly.model) == (3, "extractive", "top")
+    everyone = resolve_settings({}, env={}, config_path=config)
+    assert (everyone.max_points, everyone.engine) == (5, "llm")
+    # flag > environment > [table] > top level
+    env = {"SUMMARIZER_RAY_ADDRESS": "10.0.0.1:6379"}
+    flagged = resolve_settings({"max_points": 9}, env=env, config_path=config, table="nightly")
+    assert flagged.max_points == 9 and flagged.ray == "10.0.0.1:6379"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret"),
+    [
+        ('[nightly]\napi_key = "sk-hidden-1"\n', "sk-hidden-1"),
+        ('smtp_password = "hidden-2"\n', "hidden-2"),
+        ('[anything]\nsmtp_password = "hidden-3"\n', "hidden-3"),
+    ],
+)
+def test_secrets_are_refused_anywhere_in_the_file(tmp_path: Path, text: str, secret: str) -> None:
+    config = write_config(tmp_path, text)
+    with pytest.raises(UsageError, match="only from the environment") as info:
+        resolve_settings({}, env={}, config_path=config)
+    assert secret not in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("flags", "env", "text", "message"),
+    [
+        ({"max_points": "many"}, {}, "", "--max-points must be a whole number"),
+        ({}, {}, 'max_points = "many"\n', "^max_points must be a whole number"),
+        ({}, {}, '[nightly]\nmax_points = "many"\n', "nightly.max_points must be a whole"),
+        ({}, {}, 'engine = "gpt"\n', "engine must be llm or extractive"),
+        ({"parallel": 0}, {}, "", "parallel must be 1 or more"),
+        ({}, {"SUMMARIZER_CACHE_DIR": "/c"}, "ray = 5\n", "ray must be a non-empty string"),
+    ],
+)
+def test_errors_name_where_the_value_came_from(
+    tmp_path: Path, flags: dict[str, object], env: dict[str, str], text: str, message: str
+) -> None:
+    config = write_config(tmp_path, text)
+    with pytest.raises(UsageError, match=message):
+        resolve_settings(flags, env=env, config_path=config, table="nightly")
+
+
+def test_nightly_options_go_through_the_same_parser(tmp_path: Path) -> None:
+    base = {"inbox": str(tmp_path), "to": "a@example.com", "from": "b@example.org"}
+    config = write_config(
+        tmp_path, f'[nightly]\nstate_dir = "{tmp_path}"\nforce = "yes"\nmodel = "m"\n'
+    )
+    options = resolve_options(base, config_path=config, env={})
+    assert options.force is True  # the same booleans as every other setting
+    bad = write_config(tmp_path, f'[nightly]\nstate_dir = "{tmp_path}"\nsmtp_port = 0\n')
+    with pytest.raises(UsageError, match=r"nightly\.smtp_port must be 1 or more"):
+        resolve_options({**base, "smtp_host": "h"}, config_path=bad, env={})
+    typo = write_config(tmp_path, f'[nightly]\nstate_dir = "{tmp_path}"\nsmtp_hots = "h"\n')
+    with pytest.raises(UsageError, match="unknown \\[nightly\\] setting"):
+        resolve_options(base, config_path=typo, env={})

@@ -18,7 +18,9 @@ import pytest
 
 from summarizer.cluster import Story, central_sample
 from summarizer.errors import SummarizerError
-from summarizer.nightly import NightlyOptions, run_nightly
+from summarizer.nightly import NightlyOptions, NightlyResult
+from summarizer.nightly import run_nightly as nightly_run
+from summarizer.settings import Settings
 from summarizer.stories import (
     STORIES_FILE,
     KnownStory,
@@ -120,8 +122,12 @@ def options(inbox: Path, state: Path, day: dt.date) -> NightlyOptions:
         sender="briefings@example.org",
         state_dir=state,
         day=day,
-        engine="extractive",
     )
+
+
+def run_nightly(options: NightlyOptions) -> NightlyResult:
+    """The extractive engine: what is tested is which stories are briefed, listed, remembered."""
+    return nightly_run(options, Settings(engine="extractive"))
 
 
 def text_part(path: Path, kind: str = "plain") -> str:
