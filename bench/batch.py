@@ -89,8 +89,8 @@ def project(per_node: float, overhead: float, cpus: int, nodes: int) -> float:
 
     Every node adds what this one measured (its CPUs each brief one story at a time; the
     endpoint is assumed to keep its latency as load grows, e.g. each worker's own embedded
-    model). The driver submits and collects one task at a time, so it caps the total at
-    1 / overhead per task.
+    model). The one driver submits and collects every task; counting a whole sequential round
+    trip as its cost per task (pessimistic: submissions overlap) caps the total at 1 / overhead.
     """
     return min(nodes * per_node, 1.0 / overhead if overhead > 0 else float("inf"))
 
