@@ -367,3 +367,20 @@ def test_stories_side_by_side_keep_their_own_rows_on_the_progress_board(tmp_path
         mine = [r for r in rows if r.key.startswith(f"{story}/")]
         assert {r.label for r in mine} >= {f"{story}: {name}" for name in outlet_names(3)}
         assert all(r.state in progress.FINISHED for r in mine)
+
+
+def test_a_big_story_is_briefed_from_its_most_central_articles_as_brief_does(
+    tmp_path: Path,
+) -> None:
+    folder = stories(tmp_path / "in", 1, outlets=4)
+    out = tmp_path / "out.jsonl"
+    args = ["batch", str(folder), "--engine", "extractive", "--max-sources", "2"]
+    assert main([*args, "--out", str(out)]) == 0
+    [line] = lines(out)
+    alone = to_jsonable(
+        pipeline.brief(
+            [str(folder / "story-0")], engine="extractive", max_sources=2, warn=lambda _: None
+        )
+    )
+    assert len(line["sources"]) == 2 and any("most central" in n for n in line["notes"])
+    assert stable({k: v for k, v in line.items() if k != "id"}) == stable(alone)
