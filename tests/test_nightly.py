@@ -609,3 +609,19 @@ def test_library_entry_point(seeds_inbox: Path, tmp_path: Path) -> None:
     assert again.status == "already-sent" and again.message_id == result.message_id
     preview = run_nightly(replace(options, dry_run=True, state_dir=tmp_path / "other"), settings)
     assert preview.status == "dry-run" and preview.preview.startswith("From: ")
+
+
+@pytest.mark.parametrize("max_stories", ["1", "2"])
+def test_stories_briefed_side_by_side_are_those_a_one_by_one_run_briefs(
+    mixed_inbox: Path, tmp_path: Path, max_stories: str
+) -> None:
+    def archive(parallel: str) -> list[str]:
+        state = tmp_path / f"state-{parallel}"
+        extra = ["--max-stories", max_stories, "--parallel", parallel]
+        assert main(nightly_args(mixed_inbox, state, *extra)) == 0
+        folder = state / "archive" / DAY
+        return sorted(json.loads(p.read_text())["title"] for p in folder.glob("*.json"))
+
+    one_by_one = archive("1")
+    assert len(one_by_one) == int(max_stories)
+    assert archive("3") == one_by_one
