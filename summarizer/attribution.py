@@ -1,18 +1,31 @@
 """Name the outlet an article came from, from what the article says about itself, never by guessing.
 
 Order: the record's metadata, a removed "Source:" line, a dateline ("LONDON (AP) -"), a byline
-("By Jane Doe, Reuters"), and last a readable name made from the file name.
+("By Jane Doe, Reuters"), the article's URL, and a file named after an outlet or a domain
+("reuters.txt", "nbcnews.com.txt"). A mention inside the story ("told AFP", "according to
+Reuters") names another outlet's reporting, not this one's. With none of these, find_outlet
+returns None and the corpus labels the article honestly: "Source 2 (001_d69dcd6f.txt)".
+Domains are read with the Public Suffix List (``publicsuffixlist``, shipped offline).
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePath
 from urllib.parse import urlsplit
 
+from publicsuffixlist import PublicSuffixList
+
 from summarizer.types import Cleaned, Metadata
 
-__all__ = ["find_outlet", "name_from_path", "outlet_name"]
+__all__ = [
+    "file_label",
+    "find_outlet",
+    "outlet_from_path",
+    "outlet_name",
+    "unnamed_label",
+]
 
 # Lowercased domains, wire abbreviations and names -> display names.
 _OUTLETS = {
@@ -119,15 +132,6 @@ _OUTLETS = {
 }
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Public suffixes with two labels, so that "example-news.co.uk" is read as "example-news".
-_TWO_LEVEL_SUFFIXES = _words(
-    "co.uk org.uk ac.uk gov.uk me.uk com.au net.au org.au co.nz co.jp co.in co.za "
-    "co.il com.br com.mx com.ua com.tr com.cn com.hk com.sg com.ar go.com"
-)
 _DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}", re.IGNORECASE)
 _NEWS_WORDS = re.compile(
     r"\b(?:news|times|post|journal|herald|tribune|guardian|telegraph|gazette|press|daily|chronicle"
@@ -152,8 +156,18 @@ _BYLINE = re.compile(
     rf"By\s+{_NAME}(?:\s+and\s+{_NAME})?\s*(?:,|\||/|–|—|-|\bfor\b)\s*(?P<outlet>[^,|/]{{2,60}})"
     rf"|{_NAME}\s*(?:\||/)\s*(?P<outlet2>[^,|/]{{2,60}})"
 )
-_COMMON_TLDS = _words("com org net news info io uk de fr ru ua eu us ca au in ie nz")
 _CODE_TOKEN = re.compile(r"\d+|[0-9a-f]*\d[0-9a-f]*")
+# A domain label that ends (or starts) with a newsroom word: "nbcnews", "kyivpost", "dailymail".
+_LABEL_NEWS_WORD = re.compile(
+    r"^(?P<head>[a-z]{2,}?)(?P<word>news|times|post|journal|herald|tribune|guardian|telegraph|"
+    r"gazette|press|daily|chronicle|observer|mail|express|radio|today|wire|report|insider|"
+    r"independent|standard|monitor)$|^(?P<lead>daily|the)(?P<rest>[a-z]{3,})$"
+)
+
+
+@lru_cache(maxsize=1)
+def _psl() -> PublicSuffixList:
+    return PublicSuffixList()  # the list ships inside the package: no download
 
 
 def outlet_name(raw: str) -> str:
@@ -177,9 +191,22 @@ def _domain_name(domain: str) -> str:
         candidate = ".".join(labels[i:])
         if candidate in _OUTLETS:
             return _OUTLETS[candidate]
-    suffix_labels = 2 if ".".join(labels[-2:]) in _TWO_LEVEL_SUFFIXES else 1
-    label = labels[-suffix_labels - 1] if len(labels) > suffix_labels else labels[0]
-    return " ".join(word.capitalize() for word in re.split(r"[-_]+", label) if word)
+    registered = _psl().privatesuffix(domain) or domain  # "example-news.co.uk"
+    label = registered.split(".")[0]
+    return " ".join(_readable(word) for word in re.split(r"[-_]+", label) if word)
+
+
+def _readable(label: str) -> str:
+    """A domain label as words: "nbcnews" -> "NBC News", "kyivpost" -> "Kyiv Post"."""
+    m = _LABEL_NEWS_WORD.match(label)
+    if m is None:
+        return label.capitalize()
+    if m.group("lead"):
+        return f"{m.group('lead').capitalize()} {m.group('rest').capitalize()}"
+    head = m.group("head")
+    # A short head without a vowel is an acronym: "nbc", "cbs", "wsj".
+    head = head.upper() if len(head) <= 4 and not re.search("[aeiou]", head) else head.capitalize()
+    return f"{head} {m.group('word').capitalize()}"
 
 
 def _looks_like_outlet(text: str) -> bool:
@@ -216,28 +243,48 @@ def _from_byline(lines: list[str]) -> str | None:
     return None
 
 
-def name_from_path(path: str) -> str:
-    """A readable name from a file path: "bbc-ukraine-troops.txt" -> "Bbc Ukraine Troops"."""
+def outlet_from_path(path: str) -> str | None:
+    """An outlet named by the file itself: "reuters.txt", "nbcnews.com.txt"; else None.
+
+    Any other file name ("cruz-vote.txt", "001_d69dcd6f.txt") is a slug or a number, not an
+    outlet, and is not passed off as one."""
     file_part = path.split("#", 1)[0]
     if file_part in ("", "-"):
-        return "stdin"
+        return None
     stem = PurePath(file_part).stem or PurePath(file_part).name or file_part
-    if stem.lower() in _OUTLETS or (
-        _DOMAIN.fullmatch(stem) and stem.lower().rsplit(".", 1)[-1] in _COMMON_TLDS
-    ):
-        return outlet_name(stem)
-    tokens = [t for t in re.split(r"[-_.\s]+", stem) if t]
-    if not tokens:
-        return stem
-    if all(_CODE_TOKEN.fullmatch(t.lower()) for t in tokens):
-        # Only numbering and hashes: keep them, shortened, so the name stays unique and short.
-        return "_".join(t if t.isdigit() else t[:8] for t in tokens)
-    words = [t for t in tokens if not (len(t) >= 8 and _CODE_TOKEN.fullmatch(t.lower()))]
-    return " ".join(w.capitalize() if w.islower() else w for w in words)
+    key = stem.lower().removeprefix("www.")
+    if key in _OUTLETS:
+        return _OUTLETS[key]
+    if _DOMAIN.fullmatch(key) and _psl().publicsuffix(key) not in (None, key):
+        return outlet_name(key)
+    return None
 
 
-def find_outlet(raw_text: str, cleaned: Cleaned, meta: Metadata, path: str) -> str:
-    """The outlet's display name; see the module docstring for the order of evidence."""
+def file_label(path: str) -> str:
+    """A short label for a file: its name, long hashes cut to 8 characters ("001_d69dcd6f.txt")."""
+    file_part, _, record = path.partition("#")
+    if file_part in ("", "-"):
+        return "stdin" + (f" #{record}" if record else "")
+    name = PurePath(file_part).name or file_part
+    stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    tokens = re.split(r"([-_.\s]+)", stem)
+    short = "".join(
+        t[:8] if len(t) > 8 and _CODE_TOKEN.fullmatch(t.lower()) and not t.isdigit() else t
+        for t in tokens
+    )
+    return short + dot + ext + (f" #{record}" if record else "")
+
+
+def unnamed_label(position: int, path: str) -> str:
+    """The honest name of an article whose outlet nothing tells: "Source 2 (001_d69dcd6f.txt)".
+
+    Citations shorten it to "Source 2" (types.Briefing.citation_name)."""
+    return f"Source {position} ({file_label(path)})"
+
+
+
+def find_outlet(raw_text: str, cleaned: Cleaned, meta: Metadata, path: str) -> str | None:
+    """The outlet's display name, or None when nothing names it (see the module docstring)."""
     if meta.source and meta.source.strip():
         return outlet_name(meta.source)
     if cleaned.outlet and cleaned.outlet.strip():
@@ -251,4 +298,8 @@ def find_outlet(raw_text: str, cleaned: Cleaned, meta: Metadata, path: str) -> s
     outlet = _from_byline(raw_lines[:8] + raw_lines[-3:])
     if outlet:
         return outlet_name(outlet)
-    return name_from_path(path)
+    if meta.url:
+        host = urlsplit(meta.url.strip()).hostname
+        if host and _DOMAIN.fullmatch(host):
+            return outlet_name(host)
+    return outlet_from_path(path)

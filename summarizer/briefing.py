@@ -1,8 +1,10 @@
 """Build a briefing from a prepared corpus with either engine.
 
 llm:        salience -> per-source model claims (extractive fallback per source) -> verify
-            -> model grouping (similarity fallback) -> merge -> disagreements
-extractive: salience -> per-source top sentences -> similarity grouping -> merge -> disagreements
+            -> model grouping (similarity fallback) -> merge -> dates -> model lede (checked)
+extractive: salience -> per-source top sentences, shortened -> similarity grouping -> merge
+            -> dates -> lede
+both:       -> who said what -> claimant-aware disagreements
 """
 
 from __future__ import annotations
@@ -12,21 +14,26 @@ import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from summarizer import progress as tracking
 from summarizer.checker.entities import entity_name, key_of
-from summarizer.disagree import find_disagreements
+from summarizer.claimants import who_said_what
+from summarizer.compress import compress
+from summarizer.disagree import find_disagreements, states_movement
 from summarizer.errors import DeadlineExceeded, ModelError
-from summarizer.extractive import REDUNDANCY, extractive_claims, overlap
+from summarizer.extractive import REDUNDANCY, clauses, extractive_claims, overlap
+from summarizer.lede import extractive_lede, model_lede, pick_lede
 from summarizer.llm import ChatModel, UsageMeter
 from summarizer.merge import DEFAULT_MAX_POINTS, checked_groups, merge, similarity_groups
 from summarizer.parallel import run_parallel
 from summarizer.redact import printable
-from summarizer.salience import STOPWORDS, Scored, content_words, score_sentences
+from summarizer.salience import STOPWORDS, Scored, content_words, is_procedural, score_sentences
 from summarizer.summarise import propose_groups, source_claims
 from summarizer.templating import prompt_version
-from summarizer.types import Briefing, Claim, Corpus, Engine, Source, SourceRef, Usage
+from summarizer.timeline import Dater
+from summarizer.types import Briefing, Claim, Corpus, Engine, Lede, Point, Source, SourceRef, Usage
 from summarizer.verify import Verifier
 
 log = logging.getLogger("summarizer.briefing")
@@ -44,7 +51,8 @@ def extractive_briefing(
 ) -> Briefing:
     started = time.monotonic()
     scored = _by_source(score_sentences(corpus.sources))
-    claims = [c for s in corpus.sources for c in extractive_claims(scored[s.id], CLAIMS_PER_SOURCE)]
+    verifier = Verifier(corpus)
+    claims = [c for s in corpus.sources for c in _extracts(verifier, scored, s.id)]
     progress(f"selected {len(claims)} sentences from {len(corpus.sources)} sources")
     return _assemble(
         corpus,
@@ -53,10 +61,58 @@ def extractive_briefing(
         scored,
         engine="extractive",
         model=None,
-        usage=Usage(seconds=time.monotonic() - started),
+        usage=lambda: Usage(seconds=round(time.monotonic() - started, 3)),
         notes=(),
         max_points=max_points,
+        verifier=verifier,
     )
+
+
+def _extracts(verifier: Verifier, scored: dict[str, list[Scored]], source_id: str) -> list[Claim]:
+    """A source's extractive claims, each shortened only where its sentence still backs it."""
+    outlet = verifier.corpus.source(source_id).name
+    return extractive_claims(
+        scored[source_id],
+        CLAIMS_PER_SOURCE,
+        outlets=(outlet,),
+        accept=lambda claim: _backed_by_own_sentence(verifier, claim),
+    )
+
+
+def _backed_by_own_sentence(verifier: Verifier, claim: Claim) -> bool:
+    """The claim's text is supported, at the presentation bar, by the sentence it cites."""
+    sentence = verifier.corpus.source(claim.source).sentences[claim.sentences[0]]
+    result = verifier.check(claim.text, claim.source)
+    return verifier.accepts(result) and sentence in result.evidence
+
+
+def _shorten(verifier: Verifier, claim: Claim) -> Claim:
+    """A verified model claim without leading discourse or asides, if still backed (checked)."""
+    outlet = verifier.corpus.source(claim.source).name
+    short = compress(claim.text, outlets=(outlet,))
+    if short == claim.text:
+        return claim
+    candidate = replace(claim, text=short)
+    return candidate if _backed_by_own_sentence(verifier, candidate) else claim
+
+
+def _quoted_clauses(verifier: Verifier, claim: Claim) -> list[Claim]:
+    """A failed model claim's evidence sentence, treated like an extract (split into clauses,
+    each shortened where its sentence still backs it) but still labelled "quoted"."""
+    outlet = verifier.corpus.source(claim.source).name
+    out = []
+    for n, clause in enumerate(clauses(claim.text)):
+        part = replace(claim, text=clause, salience=claim.salience * (1.0 - 0.1 * n))
+        short = compress(clause, outlets=(outlet,))
+        if short != clause and _backed_by_own_sentence(verifier, replace(part, text=short)):
+            part = replace(part, text=short)
+        out.append(part)
+    return out
+
+
+def _procedural(verifier: Verifier, claim: Claim) -> bool:
+    sentences = verifier.corpus.source(claim.source).sentences
+    return is_procedural(claim.text) or any(is_procedural(sentences[i]) for i in claim.sentences)
 
 
 def llm_briefing(
@@ -88,8 +144,18 @@ def llm_briefing(
         with tracking.task(source.id):
             claims = source_claims(model, source, scored[source.id])
             tracking.update("verifying")
-            checked = [v for c in claims for v in verifier.verify_claims(c)]
-            return backfill(checked, extractive_claims(scored[source.id], CLAIMS_PER_SOURCE))
+            checked: list[Claim] = []
+            for claim in claims:
+                for v in verifier.verify_claims(claim):
+                    if _procedural(verifier, v):
+                        continue
+                    if v.method == "llm":
+                        checked.append(_shorten(verifier, v))
+                    elif v.method == "quoted":
+                        checked.extend(_quoted_clauses(verifier, v))
+                    else:
+                        checked.append(v)
+            return backfill(checked, _extracts(verifier, scored, source.id))
 
     by_source: dict[str, list[Claim]] = {}
     outcomes = run_parallel(one, sources, workers=concurrency, stop=model.cancel)
@@ -98,7 +164,9 @@ def llm_briefing(
             source = sources[index]
             if isinstance(outcome, ModelError | DeadlineExceeded):
                 failures.append(outcome)
-                by_source[source.id] = _fall_back(source, outcome, scored[source.id], notes)
+                by_source[source.id] = _fall_back(
+                    source, outcome, _extracts(verifier, scored, source.id), notes
+                )
                 progress(f"[{done}/{len(sources)}] {source.name}: fell back to extractive")
             elif isinstance(outcome, Exception):
                 raise outcome  # a bug, or Cancelled: not a model failure
@@ -112,14 +180,22 @@ def llm_briefing(
     names = {s.id: s.name for s in sources}
     grouping = _group(model, claims, names, notes)
     progress("merged claims")
-    after = meter.snapshot()
-    usage = Usage(
-        llm_calls=after.llm_calls - before.llm_calls,
-        prompt_tokens=after.prompt_tokens - before.prompt_tokens,
-        completion_tokens=after.completion_tokens - before.completion_tokens,
-        cached_calls=after.cached_calls - before.cached_calls,
-        seconds=round(time.monotonic() - started, 3),
-    )
+
+    def usage() -> Usage:
+        after = meter.snapshot()
+        return Usage(
+            llm_calls=after.llm_calls - before.llm_calls,
+            prompt_tokens=after.prompt_tokens - before.prompt_tokens,
+            completion_tokens=after.completion_tokens - before.completion_tokens,
+            cached_calls=after.cached_calls - before.cached_calls,
+            seconds=round(time.monotonic() - started, 3),
+        )
+
+    def write(points: list[Point]) -> Lede | None:
+        # When the model's lede fails its check the extractive one is used; JSON says which
+        # in lede.method.
+        return model_lede(model, points, names, verifier)
+
     return _assemble(
         corpus,
         claims,
@@ -128,14 +204,15 @@ def llm_briefing(
         engine="llm",
         model=model.name,
         usage=usage,
-        notes=tuple(notes),
+        notes=notes,
         max_points=max_points,
         verifier=verifier,
+        write_lede=write,
     )
 
 
 def _fall_back(
-    source: Source, error: Exception, scored: Sequence[Scored], notes: list[str]
+    source: Source, error: Exception, extracts: list[Claim], notes: list[str]
 ) -> list[Claim]:
     """A source whose model step failed: its own sentences, a note, and a warning right now."""
     notes.append(f"{source.name}: model step failed ({error}); extractive points used")
@@ -145,7 +222,7 @@ def _fall_back(
         printable(str(error)),
     )
     tracking.update("fallback", key=source.id)
-    return extractive_claims(scored, CLAIMS_PER_SOURCE)
+    return extracts
 
 
 def _group(
@@ -213,15 +290,44 @@ def _assemble(
     *,
     engine: Engine,
     model: str | None,
-    usage: Usage,
-    notes: tuple[str, ...],
+    usage: Callable[[], Usage],
+    notes: Sequence[str],
     max_points: int,
-    verifier: Verifier | None = None,
+    verifier: Verifier,
+    write_lede: Callable[[list[Point]], Lede | None] | None = None,
 ) -> Briefing:
-    verifier = verifier or Verifier(corpus)
-    points = merge(claims, groups, verifier, max_points=max_points)
+    """Merge, date, build the lede from the top, order the points in time, then quotes and
+    disagreements. ``points`` keeps every point; renderers do not repeat the lede's below it."""
+    dater = Dater(corpus.sources)
     names = {s.id: s.name for s in corpus.sources}
     everything = [s for src in corpus.sources for s in scored[src.id]]
+    disagreements = find_disagreements(everything, names, sources=corpus.sources, dater=dater)
+    sides = {
+        ev
+        for d in disagreements
+        for position in d.positions
+        for claimant in position.claimants
+        for ev in claimant.evidence
+    }
+
+    def contested(point: Point) -> bool:
+        return point.evidence[0] in sides and states_movement(point.text)
+
+    points = [
+        replace(p, date=dater.first_date(p.evidence))
+        for p in merge(claims, groups, verifier, max_points=max_points, contested=contested)
+    ]
+    top = pick_lede(points, disagreements)
+    lede = (write_lede(top) if write_lede and top else None) or extractive_lede(top)
+    shown = {(ev.source, ev.quote) for p in points for ev in p.evidence}
+    if lede is not None:
+        shown |= {(ev.source, ev.quote) for p in lede.sentences for ev in p.evidence}
+    quotes = who_said_what(
+        corpus.sources,
+        {(s.source, s.index): s.score for s in everything},
+        exclude=shown,
+        dater=dater,
+    )
     return Briefing(
         title=_title(corpus),
         generated_at=datetime.now(UTC).isoformat(timespec="seconds"),
@@ -229,13 +335,27 @@ def _assemble(
         model=model,
         prompt_version=prompt_version(),
         sources=tuple(
-            SourceRef(id=s.id, name=s.name, path=s.path, url=s.url) for s in corpus.sources
+            SourceRef(
+                id=s.id,
+                name=s.name,
+                path=s.path,
+                url=s.url,
+                published=d.isoformat() if (d := dater.published(s.id)) else None,
+            )
+            for s in corpus.sources
         ),
-        points=tuple(points),
-        disagreements=tuple(find_disagreements(everything, names)),
-        usage=usage,
-        notes=notes,
+        points=tuple(in_time_order(points)),
+        disagreements=tuple(disagreements),
+        usage=usage(),
+        notes=tuple(notes),
+        lede=lede,
+        quotes=tuple(quotes),
     )
+
+
+def in_time_order(points: Sequence[Point]) -> list[Point]:
+    """Dated points oldest first, then the undated ones; rank order within a day."""
+    return sorted(points, key=lambda p: (p.date is None, p.date or ""))
 
 
 def _display(word: str) -> str:
@@ -263,4 +383,4 @@ def _title(corpus: Corpus) -> str:
     ranked = sorted(outlets, key=lambda w: (-outlets[w], -mentions[w], w))
     top = [w for w in ranked if outlets[w] > 1][:3]
     subject = ", ".join(top) if top else "the news"
-    return f"Briefing: {subject} ({len(corpus.sources)} sources)"
+    return f"Briefing: {subject}"

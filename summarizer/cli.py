@@ -69,6 +69,10 @@ def _warn(message: str) -> None:
     print(f"summarizer: warning: {_scrub(message)}", file=sys.stderr)
 
 
+def _hint(message: str) -> None:
+    print(f"summarizer: hint: {message}", file=sys.stderr)
+
+
 def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -300,6 +304,7 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             stdin=sys.stdin.buffer,
             warn=_warn,
             progress=_progress(args.verbose),
+            hint=_hint,
         )
     _emit(render.render_briefing(briefing, args.format), args.out)
     return 0
@@ -649,6 +654,7 @@ def _cmd_prepare(args: argparse.Namespace) -> int:
         max_bytes=int(args.max_file_mb * 1024 * 1024),
         stdin=sys.stdin.buffer,
         warn=_warn,
+        hint=_hint,
     )
     out = render.corpus_json(corpus) + "\n" if args.format == "json" else render.corpus_text(corpus)
     _emit(out, None)

@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
 from functools import partial
 
-from summarizer.attribution import find_outlet
+from summarizer.attribution import find_outlet, unnamed_label
 from summarizer.clean import clean
 from summarizer.dedupe import find_duplicates
 from summarizer.defaults import DEFAULT_MAX_CHUNK_TOKENS as DEFAULT_MAX_CHUNK_TOKENS  # re-exported
@@ -32,14 +32,16 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 
 
 def build_source(doc: RawDocument, source_id: str = "") -> Source | None:
-    """Clean and attribute one document; None when nothing of the story is left."""
+    """Clean and attribute one document; None when nothing of the story is left.
+
+    A source whose outlet nothing names gets an empty name; prepare_corpus labels it."""
     cleaned = clean(doc.text)
     sentences = tuple(split_sentences(cleaned.text))
     if not sentences:
         return None
     return Source(
         id=source_id,
-        name=find_outlet(doc.text, cleaned, doc.meta, doc.path),
+        name=find_outlet(doc.text, cleaned, doc.meta, doc.path) or "",
         path=doc.path,
         text=cleaned.text,
         sentences=sentences,
@@ -51,11 +53,18 @@ def build_source(doc: RawDocument, source_id: str = "") -> Source | None:
 
 
 def assign_ids(sources: Iterable[Source]) -> list[Source]:
-    """Short, stable, readable ids from outlet names: "ap", "nbc-news", "ap-2" on a clash."""
+    """Short, stable, readable ids from outlet names: "ap", "nbc-news", "ap-2" on a clash.
+
+    An article no outlet is named for is labelled by its place and file, "Source 2
+    (001_d69dcd6f.txt)", with the id "source-2"."""
     seen: dict[str, int] = {}
     out: list[Source] = []
-    for source in sources:
-        base = _SLUG.sub("-", source.name.lower()).strip("-")[:24].strip("-") or "source"
+    for position, source in enumerate(sources, start=1):
+        if not source.name:
+            source = replace(source, name=unnamed_label(position, source.path))
+            base = f"source-{position}"
+        else:
+            base = _SLUG.sub("-", source.name.lower()).strip("-")[:24].strip("-") or "source"
         seen[base] = seen.get(base, 0) + 1
         sid = base if seen[base] == 1 else f"{base}-{seen[base]}"
         out.append(replace(source, id=sid))
@@ -68,11 +77,14 @@ def prepare_corpus(
     max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
     warn: Callable[[str], None],
     workers: int | None = None,
+    hint: Callable[[str], None] | None = None,
 ) -> Corpus:
     """Prepare every usable document; raise InputError when none is usable.
 
     Documents are cleaned, split and chunked in a process pool of ``workers`` (default: one per
     core, up to 4, for 64 documents or more); near-duplicates are found over all of them.
+    ``hint`` gets one line of advice when some articles name no outlet (the CLI prints it;
+    the nightly job, which runs unattended, passes none).
     """
     docs = list(documents)
     built: list[Source] = []
@@ -88,6 +100,13 @@ def prepare_corpus(
         pieces.append(prepared[1])
     if not built:
         raise InputError("no usable articles found in the given paths")
+    unnamed = sum(not s.name for s in built)
+    if unnamed and hint is not None:
+        hint(
+            f"{unnamed} of {len(built)} articles name no outlet and are labelled "
+            '"Source N (file)"; to name one, start its file with front matter '
+            '"---\\nsource: Outlet Name\\n---" (or give JSON records a "source" field)'
+        )
     sources = assign_ids(built)
     chunks = tuple(
         Chunk(source=s.id, text=text, tokens=tokens)

@@ -10,7 +10,6 @@ import datetime as dt
 import email
 import email.policy
 import re
-import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from email.headerregistry import Address
@@ -24,7 +23,8 @@ import jinja2
 
 from summarizer import __version__
 from summarizer.errors import DeliveryError
-from summarizer.types import Briefing, Point
+from summarizer.render import UNDATED, briefing_view, cited, fill, plural
+from summarizer.types import Briefing
 
 __all__ = [
     "ListedStory",
@@ -105,14 +105,7 @@ def outlet_count(briefing: Briefing) -> int:
 
 
 def _wrap(text: str, width: int = 76, indent: str = "", first: str | None = None) -> str:
-    return textwrap.fill(
-        one_line(text),
-        width=width,
-        initial_indent=indent if first is None else first,
-        subsequent_indent=indent,
-        break_long_words=False,
-        break_on_hyphens=False,
-    )
+    return fill(one_line(text), width=width, indent=indent, first=first)
 
 
 # --- view model ------------------------------------------------------------------------------
@@ -120,48 +113,94 @@ def _wrap(text: str, width: int = 76, indent: str = "", first: str | None = None
 
 def _outlet(briefing: Briefing, source_id: str) -> dict[str, Any]:
     url = next((s.url for s in briefing.sources if s.id == source_id), None)
-    return {"name": one_line(briefing.source_name(source_id)), "url": safe_url(url)}
+    return {"name": one_line(briefing.citation_name(source_id)), "url": safe_url(url)}
 
 
 def _outlets(briefing: Briefing, ids: Sequence[str]) -> list[dict[str, Any]]:
     return [_outlet(briefing, i) for i in dict.fromkeys(ids)]
 
 
-def _point_view(briefing: Briefing, point: Point) -> dict[str, Any]:
-    text = one_line(point.text)
-    evidence = [
-        {"quote": one_line(e.quote), "outlet": _outlet(briefing, e.source)} for e in point.evidence
-    ]
-    # An extractive point is its evidence sentence: show it once, as a quote.
-    verbatim = any(e["quote"] == text for e in evidence)
-    return {
-        "text": text,
-        "verbatim": verbatim,
-        "outlets": _outlets(briefing, point.citations),
-        "evidence": [e for e in evidence if e["quote"] != text],
-    }
-
-
 def _story_view(briefing: Briefing, since: dt.date | None = None) -> dict[str, Any]:
-    b = briefing
+    """What the templates show of one story: the same choices as the Markdown briefing (lede,
+    points by day, a quote only where it adds something, claimants per side, who said what)."""
+    b, v = briefing, briefing_view(briefing)
+
+    def quote(q: Any) -> dict[str, Any] | None:
+        return {"text": one_line(q.text), "outlet": _outlet(b, q.outlet)} if q else None
+
     return {
         "title": story_title(b),
         "continuing_since": since.isoformat() if since else None,
         "outlet_count": outlet_count(b),
+        "outlets_label": plural(outlet_count(b), "outlet"),
         "article_count": len(b.sources),
-        "outlet_names": sorted({one_line(s.name) for s in b.sources}, key=str.lower),
-        "points": [_point_view(b, p) for p in b.points],
-        "disagreements": [
+        "outlet_names": sorted({one_line(b.citation_name(s.id)) for s in b.sources}, key=str.lower),
+        "lede": [
             {
-                "summary": one_line(d.summary),
-                "positions": [
-                    {"text": one_line(pos.text), "outlets": _outlets(b, pos.citations)}
-                    for pos in d.positions
+                "text": one_line(text),
+                "body": one_line(text).rstrip(".!?"),
+                "end": one_line(text)[-1:] if one_line(text)[-1:] in "!?" else ".",
+                "outlets": _outlets(b, ids),
+                "cited": cited(one_line(text), ", ".join(o["name"] for o in _outlets(b, ids))),
+            }
+            for text, ids in v.lede
+        ],
+        "days": [
+            {
+                "label": day.label,
+                "points": [
+                    {
+                        "number": p.number,
+                        "text": one_line(p.text),
+                        "outlets": _outlets(b, p.outlets),
+                        "quotes": [quote(q) for q in p.quotes],
+                    }
+                    for p in day.points
                 ],
             }
-            for d in b.disagreements
+            for day in v.days
         ],
-        "sources": [_outlet(b, s.id) | {"path": s.path} for s in b.sources],
+        "show_days": len(v.days) > 1 or any(day.label != UNDATED for day in v.days),
+        "disagreements": [
+            {
+                "subject": one_line(d.subject),
+                "sides": [
+                    {
+                        "stance": one_line(side.stance),
+                        "claimants": [
+                            {
+                                "name": one_line(c.name),
+                                "outlets": _outlets(b, c.outlets),
+                                "cited": one_line(c.name)
+                                + (
+                                    " ("
+                                    + ", ".join(o["name"] for o in _outlets(b, c.outlets))
+                                    + ")"
+                                    if c.outlets
+                                    else ""
+                                ),
+                            }
+                            for c in side.claimants
+                        ],
+                    }
+                    for side in d.sides
+                ],
+                "both": _outlets(b, d.both),
+            }
+            for d in v.disputes
+        ],
+        "quotes": [
+            {
+                "speaker": one_line(q.speaker),
+                "role": one_line(q.role) if q.role else "",
+                "text": one_line(q.text),
+                "outlets": _outlets(b, q.outlets),
+            }
+            for q in v.quotes
+        ],
+        "sources": [
+            _outlet(b, s.id) | {"name": one_line(s.name), "path": s.path} for s in b.sources
+        ],
         "notes": [one_line(n) for n in b.notes],
     }
 
@@ -232,11 +271,12 @@ def render_bodies(
     context = {
         "day": day.isoformat(),
         "subject": subject,
-        "stories": [_story_view(b, d) for b, d in zip(briefings, since, strict=True)],
-        "listed": [_listed_view(s) for s in listed],
-        "unlisted": unlisted,
-        "article_count": sum(len(b.sources) for b in briefings),
-        "outlet_count": len({s.name for b in briefings for s in b.sources}),
+        "stories": [_story_view(b) for b in briefings],
+        "summary_line": (
+            f"{plural(len(briefings), 'story', 'stories')} from "
+            f"{plural(sum(len(b.sources) for b in briefings), 'article')} by "
+            f"{plural(len({s.name for b in briefings for s in b.sources}), 'outlet')}"
+        ),
         "engine": briefings[0].engine if briefings else "",
         "version": __version__,
     }

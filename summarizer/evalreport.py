@@ -72,6 +72,12 @@ def _rows(result: EvalResult) -> list[tuple[str, str, str, str, str]]:
     return rows
 
 
+def _density_then(result: EvalResult) -> str:
+    """", baseline 1.234" when the baseline recorded a fact density (it is not gated)."""
+    then = (result.comparison.metrics or {}).get("fact_density")
+    return f", baseline {_fmt(then)}" if isinstance(then, int | float) else ""
+
+
 def eval_text(result: EvalResult, report_dir: Path | None = None) -> str:
     points = result.metrics.get("points")
     lines = [
@@ -89,6 +95,8 @@ def eval_text(result: EvalResult, report_dir: Path | None = None) -> str:
         f"{'tokens':<20} {_fmt(m.get('tokens')):>8}  ({m.get('llm_calls')} model calls, "
         f"{m.get('cached_calls')} cached)",
         f"{'seconds':<20} {_fmt(m.get('seconds'), 1):>8}",
+        f"{'words':<20} {_fmt(m.get('words')):>8}  (fact_density {_fmt(m.get('fact_density'))} "
+        f"key facts per 100 words{_density_then(result)})",
         "",
         f"compared with: {_compared_with(result)}",
     ]
@@ -174,7 +182,9 @@ def eval_markdown(result: EvalResult) -> str:
         "",
         f"{m.get('points')} points, {m.get('perturbed_points')} perturbed variants; "
         f"{m.get('llm_calls')} model calls ({m.get('cached_calls')} cached), "
-        f"{m.get('tokens')} tokens, {_fmt(m.get('seconds'), 1)} s.",
+        f"{m.get('tokens')} tokens, {_fmt(m.get('seconds'), 1)} s; "
+        f"{m.get('words')} words to read, {_fmt(m.get('fact_density'))} key facts per 100 words"
+        f"{_density_then(result)}.",
         "",
     ]
     if result.comparison.regressions:

@@ -7,6 +7,7 @@ Metrics (each pooled over all cases; definitions in the README):
   key_fact_coverage  key facts the briefing's own text supports
   detection_rate     perturbed points the checker flags against their cited sources
   false_alarm_rate   unperturbed points the checker flags against their cited sources
+  fact_density       key facts covered per 100 words a reader reads (render.briefing_words)
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from summarizer.errors import InputError, JobFailed
 from summarizer.execution import Job, open_runner
 from summarizer.fsutil import atomic_write
 from summarizer.pipeline import prepare
+from summarizer.render import briefing_words
 from summarizer.segment import split_sentences
 from summarizer.settings import Settings
 from summarizer.templating import prompt_version
@@ -189,6 +191,7 @@ class Counts:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    words: int = 0  # what a reader reads: lede, points, shown quotes, conflicts, quotes
 
     def __add__(self, other: Counts) -> Counts:
         return Counts(
@@ -230,6 +233,7 @@ def measure(corpus: Corpus, briefing: Briefing, case: EvalCase) -> CaseResult:
         prompt_tokens=usage.prompt_tokens,
         completion_tokens=usage.completion_tokens,
         seconds=usage.seconds,
+        words=briefing_words(briefing),
     )
     return CaseResult(case.name, briefing, points, facts, perturbed, counts)
 
@@ -253,7 +257,9 @@ def _check_point(checker: Checker, point: Point) -> PointCheck:
 
 
 def _briefing_checker(briefing: Briefing) -> Checker:
-    """The briefing as the only "source": each point's text and its evidence quotes."""
+    """The briefing as the only "source": each point's (and lede sentence's) text and its
+    evidence quotes."""
+    lede = briefing.lede.sentences if briefing.lede else ()
     return Checker(
         {
             f"point-{n}": [
@@ -261,7 +267,7 @@ def _briefing_checker(briefing: Briefing) -> Checker:
                 for text in (p.text, *(e.quote for e in p.evidence))
                 for sentence in split_sentences(text)
             ]
-            for n, p in enumerate(briefing.points, start=1)
+            for n, p in enumerate((*briefing.points, *lede), start=1)
         }
     )
 
@@ -327,6 +333,10 @@ def metrics_of(counts: Counts) -> Metrics:
         "prompt_tokens": counts.prompt_tokens,
         "completion_tokens": counts.completion_tokens,
         "seconds": round(counts.seconds, 2),
+        "words": counts.words,
+        "fact_density": round(100 * counts.covered_facts / counts.words, 3)
+        if counts.words
+        else None,
     }
 
 

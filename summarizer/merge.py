@@ -8,13 +8,13 @@ otherwise from content-word similarity. Every citation is then confirmed by the 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from summarizer.dedupe import UnionFind
 from summarizer.defaults import DEFAULT_MAX_POINTS as DEFAULT_MAX_POINTS  # re-exported
 from summarizer.extractive import overlap
-from summarizer.salience import content_words
+from summarizer.salience import content_words, is_procedural
 from summarizer.types import Claim, Evidence, Point
 from summarizer.verify import Verifier
 
@@ -66,11 +66,13 @@ def merge(
     verifier: Verifier,
     *,
     max_points: int = DEFAULT_MAX_POINTS,
+    contested: Callable[[Point], bool] | None = None,
 ) -> list[Point]:
     """One verified point per group, corroborated by every supporting source, best first.
 
     A group member whose evidence does not support the group's lead text is not lost: it
-    goes back in the queue as a group of its own.
+    goes back in the queue as a group of its own. A point stating a side of the story's
+    disagreements (``contested``) is central to it and weighs as much more as a second outlet.
     """
     sources = [s.id for s in verifier.corpus.sources]
     candidates: list[tuple[float, Point]] = []
@@ -95,6 +97,8 @@ def merge(
         queue.extend([c] for c in others if evidence[id(c)] not in kept)
         checked = verifier.corroborate(checked, sources)
         weight = lead.salience * (1.0 + 0.5 * (len(checked.citations) - 1))
+        if contested is not None and contested(checked):
+            weight *= 1.5
         candidates.append((weight, checked))
     return _rank(candidates, max_points)
 
@@ -105,16 +109,33 @@ def _evidence(verifier: Verifier, claim: Claim) -> Evidence:
 
 
 def _rank(candidates: list[tuple[float, Point]], max_points: int) -> list[Point]:
-    """Best first, without repeats; every outlet with a verified point gets at least one in."""
+    """Best first, without repeats; every outlet with a verified point gets at least one in.
+
+    No sentence backs two points: a point whose lead evidence already backs a chosen point is
+    skipped, and a corroborating sentence already used elsewhere is dropped from the later point
+    (with its citation when it was that outlet's only evidence). Sentences about sourcing
+    ("spoke on condition of anonymity") are never points.
+    """
     candidates.sort(key=lambda pair: -pair[0])
     chosen: list[tuple[float, Point]] = []
     chosen_words: list[frozenset[str]] = []
+    used: set[Evidence] = set()
 
     def take(weight: float, point: Point) -> None:
         words = frozenset(content_words(point.text))
-        if len(chosen) < max_points and all(overlap(words, w) < REDUNDANT for w in chosen_words):
-            chosen.append((weight, replace(point, score=round(weight, 4))))
-            chosen_words.append(words)
+        if (
+            len(chosen) >= max_points
+            or point.evidence[0] in used
+            or is_procedural(point.text)
+            or any(overlap(words, w) >= REDUNDANT for w in chosen_words)
+        ):
+            return
+        evidence = tuple(ev for ev in point.evidence if ev not in used)
+        citations = tuple(c for c in point.citations if any(ev.source == c for ev in evidence))
+        point = replace(point, evidence=evidence, citations=citations, score=round(weight, 4))
+        chosen.append((weight, point))
+        chosen_words.append(words)
+        used.update(evidence)
 
     seen_sources: set[str] = set()
     for weight, point in candidates:  # first pass: the best point of each outlet

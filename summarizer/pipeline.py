@@ -34,10 +34,11 @@ def prepare(
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     warn: Callable[[str], None] = log.warning,
+    hint: Callable[[str], None] | None = None,
 ) -> Corpus:
     """Read, clean, attribute, split, chunk and deduplicate articles."""
     documents = iter_documents(paths, max_bytes=max_bytes, stdin=stdin, warn=warn)
-    return prepare_corpus(documents, max_chunk_tokens=max_chunk_tokens, warn=warn)
+    return prepare_corpus(documents, max_chunk_tokens=max_chunk_tokens, warn=warn, hint=hint)
 
 
 def brief(
@@ -52,6 +53,7 @@ def brief(
     stdin: BinaryIO | None = None,
     warn: Callable[[str], None] = log.warning,
     progress: Callable[[str], None] = log.info,
+    hint: Callable[[str], None] | None = None,
 ) -> Briefing:
     """prepare -> per-source claims (model or extractive) -> verify -> merge -> disagreements.
 
@@ -59,7 +61,12 @@ def brief(
     per outlet first), so the work is bounded however many files are given; a note says so.
     """
     corpus = prepare(
-        paths, max_chunk_tokens=max_chunk_tokens, max_bytes=max_bytes, stdin=stdin, warn=warn
+        paths,
+        max_chunk_tokens=max_chunk_tokens,
+        max_bytes=max_bytes,
+        stdin=stdin,
+        warn=warn,
+        hint=hint,
     )
     progress(f"prepared {len(corpus.sources)} sources")
     return brief_story(

@@ -1,5 +1,6 @@
 """Sentence salience: centroid (how much of the event's shared vocabulary a sentence carries,
 MEAD-style), lead position, and informativeness (numbers, names), with penalties for fragments.
+Sentences about how the story was sourced ("spoke on condition of anonymity") score zero.
 
 Deterministic and linear in the corpus size; used by the extractive engine and to choose which
 sentences of a long source fit its token budget in the model prompt.
@@ -19,6 +20,7 @@ from summarizer.types import Source
 _WORD = re.compile(r"[^\W\d_](?:[^\W\d_]|['’-])+|\d[\d,.]*")
 _NUMBER = re.compile(r"\d")
 _NAME = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]+")
+_BACK_REFERENCE = re.compile(r"(?:He|She|They|It|This|That|These|Those|His|Her|Their|Its)\b")
 STOPWORDS = frozenset(
     """
     a an the and or but if then than that this these those there their they them it its of
@@ -30,6 +32,68 @@ STOPWORDS = frozenset(
     says say told while one two new last week day days year years mr ms mrs
     """.split()
 )
+
+
+# How a story was sourced, not what happened. Always procedural, whoever the subject:
+_SOURCING = re.compile(
+    r"\b(?:(?:(?:spoke|speaking|talked) (?:to [^,;.]{1,60}? )?)?(?:on|under) (?:the )?"
+    r"condition (?:of|that (?:he|she|they) not be) (?:anonymity|named|identified)|"
+    r"requested anonymity|speaking anonymously|asked not to be (?:named|identified)|"
+    r"declined to (?:comment|be (?:named|identified)|elaborate)|could not be reached|"
+    r"(?:did|does|do) not (?:immediately )?(?:respond|reply) to (?:\w+ )?requests? for comment|"
+    r"contributed (?:reporting )?to this (?:report|story|article))\b",
+    re.IGNORECASE,
+)
+# Procedural only when a source is the subject ("The official did not provide evidence", but
+# "Russia did not provide evidence of a withdrawal" is part of the story).
+_SOURCE_CAVEAT = re.compile(
+    r"\b(?:(?:was|were|is|are) not authori[sz]ed to (?:speak|discuss|comment|talk|be named)|"
+    r"(?:did|does|do|would) not (?:provide|offer|give|present|share) (?:any )?"
+    r"(?:underlying |further |supporting |additional )?(?:evidence|details|proof)|"
+    r"could not (?:independently )?(?:verify|confirm) (?:the|this|that|these|his|her|their)\b)",
+    re.IGNORECASE,
+)
+_SOURCE_WORDS = frozenset(
+    """official officials source sources spokesman spokeswoman spokesperson person people he she
+    they who aide aides diplomat diplomats""".split()
+)
+_REPORTED = re.compile(r"\b(?:said|says|told|tells|added)\b")
+_CLAUSE_EDGE = re.compile(r"[,;:]\s+|\s+(?:and|but|who|because|as)\s+|\s+[-–—]+\s+")
+
+
+def procedural_spans(sentence: str) -> list[tuple[int, int]]:
+    """(start, end) of each clause of ``sentence`` that is about sourcing, edges included."""
+    spans: list[tuple[int, int]] = []
+    edges = list(_CLAUSE_EDGE.finditer(sentence))
+    body_end = len(sentence.rstrip().rstrip(".!?\"”’"))
+    for pattern, needs_source in ((_SOURCING, False), (_SOURCE_CAVEAT, True)):
+        for m in pattern.finditer(sentence):
+            before = [e for e in edges if e.end() <= m.start()]
+            start = before[-1].start() if before else 0
+            if _REPORTED.search(sentence, start, m.start()):
+                start = m.start()  # "..., an official said on condition ...": keep who said it
+            if needs_source:
+                prefix = sentence[before[-1].end() if before else 0 : m.start()].lower()
+                words = re.findall(r"[a-z]+", prefix)
+                if len(words) > 6 or (prefix.strip() and not _SOURCE_WORDS & set(words)):
+                    continue
+            after = [e for e in edges if e.start() >= m.end()]
+            end = after[0].start() if after else body_end
+            spans.append((start, max(end, m.end())))
+    return sorted(spans)
+
+
+def is_procedural(sentence: str) -> bool:
+    """A sentence that only says how the story was sourced: never a point on its own."""
+    spans = procedural_spans(sentence)
+    if not spans:
+        return False
+    rest, last = [], 0
+    for start, end in spans:
+        rest.append(sentence[last:start])
+        last = max(last, end)
+    rest.append(sentence[last:])
+    return len(content_words(" ".join(rest))) < 3
 
 
 def content_words(text: str) -> list[str]:
@@ -91,7 +155,7 @@ def _score(
     source_df: Counter[str],
     n_sources: int,
 ) -> float:
-    if not words:
+    if not words or is_procedural(sentence):
         return 0.0
     unique = set(words)
     # Centroid: average share of sources using each word, damped for very common words.
@@ -108,4 +172,6 @@ def _score(
         shape = 0.7
     if sentence.rstrip().endswith("?") or sentence.rstrip().endswith(":"):
         shape *= 0.3
+    if _BACK_REFERENCE.match(sentence):
+        shape *= 0.5  # "He is not expected to ...": unreadable without the sentence before
     return round((centroid + 0.6 * position + informative) * shape, 6)

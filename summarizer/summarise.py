@@ -1,4 +1,5 @@
-"""The model steps: per-source key claims with sentence citations, and claim grouping for the merge.
+"""The model steps: per-source key claims with sentence citations, claim grouping for the merge,
+and the lede written from the top verified points.
 
 Each source gets its most salient sentences that fit its token budget, numbered, fenced as
 untrusted data. The answer is validated JSON; numbers are mapped back to the source's sentences.
@@ -23,7 +24,7 @@ from summarizer.llm import ChatModel, Message, complete_json
 from summarizer.salience import Scored, content_words
 from summarizer.templating import render, strip_fence_markers
 from summarizer.tokens import count_many
-from summarizer.types import Claim, Source
+from summarizer.types import Claim, Point, Source
 
 log = logging.getLogger("summarizer.summarise")
 
@@ -41,7 +42,8 @@ def pick_sentences(scored: Sequence[Scored], budget: int) -> list[Scored]:
     """The most salient sentences that fit ``budget`` tokens, back in document order."""
     chosen: list[Scored] = []
     used = 0
-    ranked = sorted(scored, key=lambda s: (-s.score, s.index))
+    # A sentence scoring zero is a fragment or about sourcing: never worth the model's budget.
+    ranked = sorted((s for s in scored if s.score > 0), key=lambda s: (-s.score, s.index))
     for s, n in zip(ranked, count_many([s.text for s in ranked]), strict=True):
         if used + n + 3 > budget:  # "12. " and the newline
             continue
@@ -251,3 +253,81 @@ def propose_groups(
         log.warning("merge step fell back to similarity grouping: %s", exc)
         return None
     return groups
+
+
+LEDE_SENTENCES = 3
+
+
+def write_lede(
+    model: ChatModel, points: Sequence[Point], names: dict[str, str]
+) -> list[tuple[str, list[int]]] | None:
+    """Ask the model for a lede from ``points``: (sentence, indexes of the points it uses) pairs;
+    None when the answer is unusable. The caller verifies every sentence."""
+    if not points:
+        return None
+    numbered = [
+        (n, ", ".join(names.get(c, c) for c in p.citations), strip_fence_markers(p.text))
+        for n, p in enumerate(points, start=1)
+    ]
+    sentences = min(LEDE_SENTENCES, max(2, len(points)))
+    messages = [
+        Message("system", render("lede.system")),
+        Message(
+            "user",
+            render("lede.user", facts=numbered, max_sentences=sentences, max_words=MAX_WORDS),
+        ),
+    ]
+
+    def validate(data: Any) -> list[tuple[str, list[int]]]:
+        items = data.get("sentences") if isinstance(data, dict) else None
+        if not isinstance(items, list):
+            raise ValueError('expected an object {"sentences": [...]}')
+        out: list[tuple[str, list[int]]] = []
+        for item in items[:sentences]:
+            if not isinstance(item, dict) or not isinstance(item.get("text"), str):
+                continue
+            text = " ".join(item["text"].split())
+            if len(content_words(text)) < MIN_CONTENT_WORDS:
+                continue
+            facts = item.get("facts", [])
+            used = [n - 1 for n in facts if isinstance(n, int) and 1 <= n <= len(points)]
+            out.append((text, list(dict.fromkeys(used))))
+        if not out:
+            raise ValueError('no usable sentence: each needs "text" and "facts"')
+        return out
+
+    schema = {
+        "type": "object",
+        "properties": {
+            "sentences": {
+                "type": "array",
+                "minItems": 1,
+                "maxItems": sentences,
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "facts": {
+                            "type": "array",
+                            "minItems": 1,
+                            "items": {"type": "integer", "minimum": 1, "maximum": len(points)},
+                        },
+                        "text": {"type": "string"},
+                    },
+                    "required": ["facts", "text"],
+                },
+            }
+        },
+        "required": ["sentences"],
+    }
+    try:
+        written, _ = complete_json(
+            model,
+            messages,
+            validate=validate,
+            max_tokens=_TOKENS_PER_CLAIM * sentences + 20,
+            schema=schema,
+        )
+    except (ModelError, DeadlineExceeded) as exc:
+        log.warning("lede step failed, using the extractive lede: %s", exc)
+        return None
+    return written

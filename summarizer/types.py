@@ -1,11 +1,12 @@
 """Typed, frozen data passed between pipeline stages.
 
 An article travels: RawDocument -> (clean) Cleaned -> Source -> Chunk / DuplicateGroup -> Corpus,
-then Claim -> Point / Disagreement -> Briefing.
+then Claim -> Point / Lede / Quote / Disagreement -> Briefing.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -130,23 +131,64 @@ class Evidence:
 class Point:
     text: str
     citations: tuple[str, ...]
-    evidence: tuple[Evidence, ...]
+    evidence: tuple[Evidence, ...]  # every supporting sentence; renderers show only what adds
     verified: bool
     method: Method
     score: float = 0.0
+    date: str | None = None  # ISO date of what the point reports, when the sources give it
+
+
+@dataclass(frozen=True)
+class Lede:
+    """Two or three sentences saying what happened, each a verified point with its citations."""
+
+    sentences: tuple[Point, ...]
+    method: Literal["llm", "extractive"]
+
+    def covers(self, point: Point) -> bool:
+        """The point backs a sentence of the lede, so a list below it need not repeat it."""
+        return bool(point.evidence) and any(point.evidence[0] in s.evidence for s in self.sentences)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A notable direct quote by a named person, as the outlets carried it."""
+
+    speaker: str
+    role: str | None
+    text: str  # the words inside the quotation marks, verbatim
+    citations: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    date: str | None = None
+
+
+@dataclass(frozen=True)
+class Claimant:
+    """Who makes a claim ("the Russian Defense Ministry"), and the outlets that reported it.
+
+    ``own`` marks an outlet's own reporting, where no one else is named as the claimant."""
+
+    name: str
+    citations: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    own: bool = False
 
 
 @dataclass(frozen=True)
 class Position:
     text: str
-    citations: tuple[str, ...]
+    citations: tuple[str, ...]  # every outlet that reported this side
     evidence: tuple[Evidence, ...] = ()
+    claimants: tuple[Claimant, ...] = ()
+    stance: str = ""  # what this side says, e.g. "a withdrawal or reduction"
 
 
 @dataclass(frozen=True)
 class Disagreement:
     summary: str
     positions: tuple[Position, ...]
+    subject: str = ""  # what the sides disagree about, e.g. "Russia’s troop levels"
+    reported_both: tuple[str, ...] = ()  # outlets that carried both sides
 
 
 @dataclass(frozen=True)
@@ -164,6 +206,7 @@ class SourceRef:
     name: str
     path: str
     url: str | None = None
+    published: str | None = None
 
 
 @dataclass(frozen=True)
@@ -178,12 +221,19 @@ class Briefing:
     disagreements: tuple[Disagreement, ...]
     usage: Usage
     notes: tuple[str, ...] = ()  # e.g. "source X fell back to extractive"
+    lede: Lede | None = None
+    quotes: tuple[Quote, ...] = ()  # who said what
 
     def source_name(self, source_id: str) -> str:
         for s in self.sources:
             if s.id == source_id:
                 return s.name
         return source_id
+
+    def citation_name(self, source_id: str) -> str:
+        """The short name a citation uses: "AP", or "Source 2" for an unnamed article."""
+        m = re.fullmatch(r"(Source \d+) \(.+\)", self.source_name(source_id))
+        return m.group(1) if m else self.source_name(source_id)
 
 
 def to_jsonable(obj: Any) -> Any:

@@ -35,6 +35,17 @@ def is_merge(body: dict[str, Any]) -> bool:
     return "Group the numbered claims" in prompt_text(body)
 
 
+def is_lede(body: dict[str, Any]) -> bool:
+    return 'JSON: {"sentences"' in prompt_text(body)
+
+
+def copy_facts(body: dict[str, Any], k: int = 3) -> Reply:
+    """A lede that restates the first ``k`` facts it was given, each citing its number."""
+    facts = [(n, text.split(") ", 1)[-1]) for n, text in numbered(body)[:k]]
+    sentences = [{"facts": [n], "text": text} for n, text in facts]
+    return reply(json.dumps({"sentences": sentences}), prompt_tokens=80, completion_tokens=30)
+
+
 def copy_claims(body: dict[str, Any], k: int = 3, edit: Callable[[str], str] = str) -> Reply:
     """Claims that restate the first ``k`` shown sentences, each citing its own number."""
     claims = [{"sentences": [n], "text": edit(text)} for n, text in numbered(body)[:k]]
@@ -46,4 +57,6 @@ def no_groups(body: dict[str, Any]) -> Reply:
 
 
 def good_model(body: dict[str, Any]) -> Reply:
+    if is_lede(body):
+        return copy_facts(body)
     return no_groups(body) if is_merge(body) else copy_claims(body)

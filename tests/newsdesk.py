@@ -29,7 +29,7 @@ from stubserver import Behaviour
 
 from summarizer.templating import fence
 
-Kind = Literal["claims", "merge", "other"]
+Kind = Literal["claims", "merge", "lede", "other"]
 _NUMBERED = re.compile(r"^(\d+)\. (.*)$", re.MULTILINE)
 
 # --- articles --------------------------------------------------------------------------------
@@ -172,7 +172,8 @@ def fenced(prompt: str) -> str:
 def classify(body: Any) -> tuple[Kind, tuple[tuple[int, str], ...]]:
     """Which prompt this is, from the fenced data alone (prompt wording changes; data does not).
 
-    Claims prompts number an article's sentences; merge prompts number "(Outlet) claim" lines.
+    Claims prompts number an article's sentences; merge prompts number "(Outlet) claim" lines,
+    and so do lede prompts, which ask for "sentences" instead of "groups".
     """
     messages = body.get("messages") if isinstance(body, dict) else None
     users = [m for m in messages or () if m.get("role") == "user"]
@@ -182,7 +183,8 @@ def classify(body: Any) -> tuple[Kind, tuple[tuple[int, str], ...]]:
     if not lines:
         return "other", ()
     if all(text.startswith("(") for _, text in lines):
-        return "merge", lines
+        after = str(users[0]["content"]).rsplit(fence()[1], 1)[-1]
+        return ("lede" if '"sentences"' in after else "merge"), lines
     return "claims", lines
 
 
@@ -223,6 +225,9 @@ class NewsModel:
             return json.dumps({"claims": [{"sentences": [n], "text": t} for n, t in picked]})
         if call.kind == "merge":
             return json.dumps({"groups": []})
+        if call.kind == "lede":  # the facts themselves, each citing its number: they verify
+            facts = [(n, t.split(") ", 1)[-1]) for n, t in call.sentences[:3]]
+            return json.dumps({"sentences": [{"facts": [n], "text": t} for n, t in facts]})
         return "ok"
 
     def of_kind(self, kind: Kind) -> list[Call]:

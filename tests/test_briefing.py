@@ -11,11 +11,20 @@ from typing import Any
 
 import jsonschema
 import pytest
-from briefing_stub import copy_claims, good_model, is_merge, no_groups, numbered
+from briefing_stub import (
+    copy_claims,
+    copy_facts,
+    good_model,
+    is_lede,
+    is_merge,
+    no_groups,
+    numbered,
+)
 from stubserver import StubServer, invalid_json, reply, server_error
 
-from summarizer import pipeline
+from summarizer import pipeline, render
 from summarizer.cli import main
+from summarizer.salience import is_procedural
 from summarizer.settings import resolve_settings
 from summarizer.types import Briefing, to_jsonable
 
@@ -50,6 +59,14 @@ def _check_invariants(briefing: Briefing) -> dict[str, Any]:
         assert cited == set(point["citations"])
         for ev in point["evidence"]:
             assert ev["quote"] in sentences[ev["source"]], "quote must be a sentence of its source"
+    lede = data["lede"]["sentences"] if data["lede"] else []
+    for item in [*lede, *data["quotes"]]:
+        for ev in item["evidence"]:
+            assert ev["quote"] in sentences[ev["source"]], "quote must be a sentence of its source"
+    # No sentence backs two points, and nothing about sourcing is a point.
+    backing = [(ev["source"], ev["quote"]) for p in data["points"] for ev in p["evidence"]]
+    assert len(backing) == len(set(backing))
+    assert not any(is_procedural(p["text"]) for p in [*data["points"], *lede])
     text = json.dumps(data)
     for junk in BOILERPLATE:
         assert junk not in text
@@ -76,6 +93,36 @@ def test_extractive_briefing_on_seeds_is_cited_verified_and_covers_the_story() -
     assert any(w in up["text"] for w in ("added", "increas", "ramp up", "build"))
 
 
+def test_seeds_briefing_is_what_a_reader_wants() -> None:
+    """The issue's "done when", on the seeds: lede, short points said once, the dispute framed
+    by who claims what, dates where the articles give them, readable outlet labels."""
+    briefing = pipeline.brief([str(SEEDS)], engine="extractive", warn=lambda _: None)
+    data = _check_invariants(briefing)
+    assert data["lede"] and 2 <= len(data["lede"]["sentences"]) <= 3
+    texts = [p["text"] for p in data["points"]]
+    assert len(texts) == len(set(texts))
+    assert sum(len(t.split()) for t in texts) / len(texts) <= 30
+    # The troop dispute: Russia's claim against US and NATO officials, with the outlets.
+    dispute = data["disagreements"][0]
+    down, up = dispute["positions"]
+    assert any("Russia" in c["name"] for c in down["claimants"])
+    up_names = " ".join(c["name"] for c in up["claimants"])
+    assert "NATO" in up_names and "official" in up_names
+    assert dispute["reported_both"]  # an outlet that carried both claims
+    for position in (down, up):
+        for claimant in position["claimants"]:
+            assert set(claimant["citations"]) <= set(position["citations"])
+    # Dates where the article gives one: a published date, or a weekday its captions pin down.
+    dated = {p["citations"][0]: p["date"] for p in data["points"] if p["date"]}
+    assert dated.get("source-4", "").startswith("2022-02")
+    assert any(p["date"] == "2022-02-16" for p in [*data["points"], *data["lede"]["sentences"]])
+    # Readable labels, never a bare file name.
+    names = [s["name"] for s in data["sources"]]
+    assert "Source 2 (001_d69dcd6f.txt)" in names and "AP" in names and "NBC News" in names
+    markdown = render.render_briefing(briefing, "markdown")
+    assert "1 sources" not in markdown and "prompt " not in markdown and "““" not in markdown
+
+
 def test_extractive_engine_is_deterministic() -> None:
     first = pipeline.brief([str(SEEDS)], engine="extractive", warn=lambda _: None)
     second = pipeline.brief([str(SEEDS)], engine="extractive", warn=lambda _: None)
@@ -91,15 +138,16 @@ def test_llm_briefing_against_stub_cites_verifies_and_counts_usage(tmp_path: Pat
         requests = stub.chat_requests
     data = _check_invariants(briefing)
     assert data["engine"] == "llm" and data["model"] == "stub"
-    assert data["usage"]["llm_calls"] == len(requests) == 6  # five sources + one merge
-    assert data["usage"]["prompt_tokens"] == 5 * 100 + 50
+    assert data["usage"]["llm_calls"] == len(requests) == 7  # five sources, a merge, the lede
+    assert data["usage"]["prompt_tokens"] == 5 * 100 + 50 + 80
+    assert data["lede"]["method"] == "llm"  # the stub's lede restates its facts: it verifies
     assert any(p["method"] == "llm" for p in data["points"])
     assert data["notes"] == ["merge: model grouping unusable; merged by similarity"] or not any(
         "failed" in n for n in data["notes"]
     )
     # The article text is fenced as untrusted data in every claims prompt.
     for request in requests:
-        if not is_merge(request.body):
+        if not is_merge(request.body) and not is_lede(request.body):
             content = request.body["messages"][-1]["content"]
             assert "<<<UNTRUSTED-" in content and "UNTRUSTED-" in content.split("<<<")[-1]
 
@@ -108,6 +156,8 @@ def test_invented_claims_never_reach_the_briefing(tmp_path: Path) -> None:
     def liar(body: dict[str, Any]) -> Any:
         if is_merge(body):
             return no_groups(body)
+        if is_lede(body):
+            return reply(json.dumps({"sentences": [{"facts": [1], "text": "The war is over."}]}))
         first = numbered(body)[0][0]
         invented = {"sentences": [first], "text": "The United Nations declared the war over."}
         swapped = {"sentences": [first], "text": "Russia added 900,000 troops on Sunday."}
@@ -119,14 +169,17 @@ def test_invented_claims_never_reach_the_briefing(tmp_path: Path) -> None:
         )
     data = _check_invariants(briefing)
     text = json.dumps(data)
-    assert "war over" not in text and "900,000" not in text
+    assert "war over" not in text and "900,000" not in text and "The war is over" not in text
     assert all(p["method"] in {"quoted", "extractive"} for p in data["points"])
+    assert data["lede"]["method"] == "extractive"  # the invented lede failed its check
 
 
 def test_invalid_json_is_reasked_once_then_the_source_falls_back(tmp_path: Path) -> None:
     def flaky(body: dict[str, Any]) -> Any:
         if is_merge(body):
             return no_groups(body)
+        if is_lede(body):
+            return copy_facts(body)
         reasked = any(m["role"] == "assistant" for m in body["messages"])
         if "Russian defense ministry released video" in json.dumps(body):
             return reply("not json at all")  # this source never answers usably
@@ -186,8 +239,8 @@ def test_cache_resume_repeats_no_finished_call(tmp_path: Path) -> None:
         n_first = len(stub.chat_requests)
         second = pipeline.brief([str(SEEDS)], settings=settings, warn=lambda _: None)
         n_second = len(stub.chat_requests) - n_first
-    assert n_first == 6 and n_second == 0
-    assert second.usage.cached_calls == second.usage.llm_calls == 6
+    assert n_first == 7 and n_second == 0
+    assert second.usage.cached_calls == second.usage.llm_calls == 7
     assert [p.text for p in first.points] == [p.text for p in second.points]
 
 
@@ -209,7 +262,7 @@ def test_interrupted_run_resumes_from_cache(tmp_path: Path) -> None:
         broken["on"] = False
         pipeline.brief([str(SEEDS)], settings=settings, warn=lambda _: None)
         rerun = stub.chat_requests[before:]
-    claim_requests = [r for r in rerun if not is_merge(r.body)]
+    claim_requests = [r for r in rerun if not is_merge(r.body) and not is_lede(r.body)]
     assert len(claim_requests) == 1 and "LONDON (AP)" in json.dumps(claim_requests[0].body)
 
 
@@ -237,6 +290,8 @@ def test_per_source_calls_run_concurrently(tmp_path: Path) -> None:
 
 def test_unusable_merge_answer_falls_back_to_similarity(tmp_path: Path) -> None:
     def bad_merge(body: dict[str, Any]) -> Any:
+        if is_lede(body):
+            return copy_facts(body)
         return invalid_json() if is_merge(body) else copy_claims(body)
 
     with StubServer(responder=bad_merge) as stub:
@@ -259,8 +314,8 @@ def test_cli_writes_json_atomically_and_markdown_names_outlets(
     assert not list(tmp_path.glob(".b.json.*"))  # no temp file left behind
     assert main(["brief", str(SEEDS), "--engine", "extractive"]) == 0
     markdown = capsys.readouterr().out
-    assert "## Where the sources disagree" in markdown
-    assert "— **AP" in markdown or ", AP" in markdown
+    assert "## Where accounts conflict" in markdown
+    assert "*AP*" in markdown or "(AP" in markdown or ", AP" in markdown
     assert "](" not in markdown  # no links from article text
 
 
@@ -270,5 +325,6 @@ def test_one_sentence_folder_copy_still_briefs(tmp_path: Path) -> None:
     shutil.copy(SEEDS / "001_d69dcd6f07bad049.txt", folder / "first.txt")
     (folder / "short.txt").write_text("The port reopened on Monday after a two-day strike.\n")
     briefing = pipeline.brief([str(folder)], engine="extractive", warn=lambda _: None)
-    assert {s.id for s in briefing.sources} == {"first", "short"}
+    # Neither file names its outlet: both are labelled by place and file name.
+    assert [s.name for s in briefing.sources] == ["Source 1 (first.txt)", "Source 2 (short.txt)"]
     assert briefing.points

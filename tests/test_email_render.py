@@ -6,7 +6,13 @@ import dataclasses
 import datetime as dt
 import email
 import email.policy
+import os
+import shutil
+import struct
+import subprocess
+import zlib
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 from htmltags import Tags
@@ -21,10 +27,13 @@ from summarizer.email_render import (
 from summarizer.errors import DeliveryError
 from summarizer.types import (
     Briefing,
+    Claimant,
     Disagreement,
     Evidence,
+    Lede,
     Point,
     Position,
+    Quote,
     SourceRef,
     Usage,
 )
@@ -236,7 +245,7 @@ def test_story_title_drops_the_generic_prefix() -> None:
     assert story_title(briefing("  ")) == "Untitled story"
 
 
-def test_an_extractive_point_is_shown_once_as_a_quote() -> None:
+def test_an_extractive_point_is_shown_once_without_added_quote_marks() -> None:
     sentence = "Riverside won the shootout 4-3."
     rendered = render_email(
         [briefing(point_text=sentence, quote=sentence)],
@@ -245,5 +254,156 @@ def test_an_extractive_point_is_shown_once_as_a_quote() -> None:
         recipients=["a@example.com"],
     )
     assert rendered.html.count(sentence) == 1
-    assert f"&ldquo;{sentence}&rdquo;" in rendered.html
-    assert rendered.text.count(sentence) == 1 and f'"{sentence}"' in rendered.text
+    assert f"&ldquo;{sentence}" not in rendered.html
+    assert rendered.text.count(sentence) == 1 and f'"{sentence}"' not in rendered.text
+
+
+def test_a_quote_from_another_outlet_in_the_same_words_is_shown_once() -> None:
+    rendered = render_email(
+        [briefing()], day=DAY, sender="b@example.org", recipients=["a@example.com"]
+    )
+    for body in (rendered.text, rendered.html):
+        assert body.count("Riverside won the shootout 4-3.") == 1
+
+
+# --- a full story: lede, dated points, claimants, who said what -------------------------------
+
+
+def rich_briefing() -> Briefing:
+    """A story written for this test, with everything a reader sees in the email."""
+    names = {"herald": "Northern Herald", "desk": "Sports Desk", "wire": "Harbour Wire"}
+    sources = tuple(
+        SourceRef(id=k, name=v, path=f"/inbox/{k}.md", published="2026-11-20")
+        for k, v in names.items()
+    )
+
+    def ev(source: str, quote: str) -> Evidence:
+        return Evidence(source=source, quote=quote)
+
+    lede_point = Point(
+        text="Riverside United won the Cup final on penalties.",
+        citations=("herald", "desk"),
+        evidence=(
+            ev("herald", "Riverside United won the Cup final on penalties on Thursday."),
+            ev("desk", "Riverside United won the Cup on penalties."),
+        ),
+        verified=True,
+        method="extractive",
+        date="2026-11-19",
+    )
+    dated = Point(
+        text="The club said 40,000 fans attended the parade.",
+        citations=("wire",),
+        evidence=(ev("wire", "The club said 40,000 fans attended the parade on Friday."),),
+        verified=True,
+        method="extractive",
+        date="2026-11-20",
+    )
+    undated = Point(
+        text="The coach will stay for two more seasons.",
+        citations=("desk",),
+        evidence=(ev("desk", "The coach will stay for two more seasons, the board said."),),
+        verified=True,
+        method="extractive",
+    )
+    dispute = Disagreement(
+        summary="Crowd size: the club describes an increase; the police describe a reduction.",
+        subject="Crowd size",
+        positions=(
+            Position(
+                text="The police said the crowd shrank to 20,000.",
+                citations=("wire", "herald"),
+                evidence=(ev("wire", "The police said the crowd shrank to 20,000."),),
+                claimants=(Claimant("the city police", ("wire", "herald"), (ev("wire", "x"),)),),
+                stance="a reduction",
+            ),
+            Position(
+                text="The club said the crowd grew to 40,000.",
+                citations=("desk", "herald"),
+                evidence=(ev("desk", "The club said the crowd grew to 40,000."),),
+                claimants=(Claimant("the club", ("desk", "herald"), (ev("desk", "y"),)),),
+                stance="an increase",
+            ),
+        ),
+        reported_both=("herald",),
+    )
+    quote = Quote(
+        speaker="Ana Ruiz",
+        role="Riverside captain",
+        text="We never stopped believing in each other",
+        citations=("herald",),
+        evidence=(ev("herald", "“We never stopped believing in each other,” Ana Ruiz said."),),
+    )
+    return Briefing(
+        title="Briefing: Riverside, Cup",
+        generated_at="2026-11-21T05:00:00+00:00",
+        engine="extractive",
+        model=None,
+        prompt_version="test",
+        sources=sources,
+        points=(lede_point, dated, undated),
+        disagreements=(dispute,),
+        usage=Usage(),
+        lede=Lede(sentences=(lede_point,), method="extractive"),
+        quotes=(quote,),
+    )
+
+
+def test_email_shows_lede_dates_claimants_and_who_said_what() -> None:
+    rendered = render_email(
+        [rich_briefing()], day=DAY, sender="b@example.org", recipients=["a@example.com"]
+    )
+    for body in (" ".join(rendered.text.split()), " ".join(rendered.html.split())):
+        # The lede is at the top with its outlets, and its point is not repeated below it.
+        assert body.count("Riverside United won the Cup final on penalties") == 1
+        assert body.index("won the Cup final") < body.index("40,000 fans")
+        assert "Fri 20 Nov 2026" in body and "Date not given" in body
+        assert body.index("Fri 20 Nov 2026") < body.index("Date not given")
+        assert "according to the city police" in body and "according to the club" in body
+        assert "reported both sides" in body
+        assert "Ana Ruiz" in body and "Riverside captain" in body
+        assert "We never stopped believing in each other" in body
+        assert "1 stories" not in body and "1 sources" not in body
+    assert "1 story from 3 articles by 3 outlets" in rendered.text
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.mark.skipif(
+    not os.path.exists(CHROMIUM),
+    reason="no /usr/bin/chromium (Debian package chromium; .ci/run installs it)",
+)
+def test_chromium_screenshot_of_a_full_story(tmp_path: Path) -> None:
+    """The HTML part as a phone shows it (480 px wide): test-artifacts/email-story.png."""
+    rendered = render_email(
+        [rich_briefing()], day=DAY, sender="b@example.org", recipients=["a@example.com"]
+    )
+    page = tmp_path / "email.html"
+    page.write_text(rendered.html, encoding="utf-8")
+    png = tmp_path / "email.png"
+    command = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+        "--no-first-run", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}", "--window-size=480,1400",
+        f"--screenshot={png}", page.as_uri(),
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, timeout=180, check=False)
+    assert png.exists(), result.stderr.decode(errors="replace")[-2000:]
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert struct.unpack(">II", data[16:24]) == (480, 1400)
+    assert len(set(zlib.decompress(_idat(data)))) > 16, "the screenshot looks blank"
+    artefacts = Path(__file__).resolve().parents[1] / "test-artifacts"
+    artefacts.mkdir(exist_ok=True)
+    shutil.copyfile(png, artefacts / "email-story.png")
+
+
+def _idat(data: bytes) -> bytes:
+    pos, out = 8, b""
+    while pos < len(data):
+        (length,) = struct.unpack(">I", data[pos : pos + 4])
+        if data[pos + 4 : pos + 8] == b"IDAT":
+            out += data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+    return out

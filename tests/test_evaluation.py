@@ -155,6 +155,10 @@ def test_extractive_eval_passes_against_the_recorded_baseline(
         assert metrics[name] is not None, name
     assert metrics["points"] > 0 and metrics["perturbed_points"] > 0
     assert 0.0 <= metrics["key_fact_coverage"] <= 1.0
+    # Fact density: key facts covered per 100 words a reader reads.
+    covered = sum(f["covered"] for case in data["cases"] for f in case["key_facts"])
+    assert metrics["words"] > 0
+    assert metrics["fact_density"] == round(100 * covered / metrics["words"], 3)
     assert data["baseline"]["metrics"]["key_fact_coverage"] is not None
     assert data["regressions"] == [] and data["passed"] is True
     assert BASELINE.read_bytes() == before  # only --update-baseline writes it
@@ -275,3 +279,12 @@ def test_metrics_of_empty_counts_are_none() -> None:
     metrics = evaluation.metrics_of(evaluation.Counts())
     assert all(metrics[name] is None for name in TOLERANCES)
     assert metrics["tokens"] == 0
+    assert metrics["words"] == 0 and metrics["fact_density"] is None
+
+
+def test_fact_density_pools_facts_and_words_over_cases() -> None:
+    one = evaluation.Counts(key_facts=10, covered_facts=9, words=600)
+    two = evaluation.Counts(key_facts=5, covered_facts=3, words=200)
+    metrics = evaluation.metrics_of(one + two)
+    assert metrics["words"] == 800
+    assert metrics["fact_density"] == 1.5  # 12 facts per 800 words

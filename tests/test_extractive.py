@@ -1,4 +1,4 @@
-from summarizer.extractive import clauses, extractive_claims, overlap, select
+from summarizer.extractive import clauses, extractive_claims, mostly_quotation, overlap, select
 from summarizer.salience import content_words, score_sentences
 from summarizer.summarise import salvage_claims
 from summarizer.types import Source
@@ -93,3 +93,11 @@ def test_salvage_keeps_only_complete_claim_objects() -> None:
     )
     assert salvage_claims(partial) == [{"sentences": [1], "text": "A whole claim."}]
     assert salvage_claims("no json here") == []
+
+
+def test_a_sentence_that_is_mostly_a_quotation_is_not_a_claim() -> None:
+    quote = "“We will keep every terminal open through the winter,” the director said."
+    fact = "The port handled 4,000 containers on Monday, the director said."
+    assert mostly_quotation(quote) and not mostly_quotation(fact)
+    src = Source(id="s", name="S", path="s.txt", text="", sentences=(quote, fact))
+    assert [c.text for c in extractive_claims(score_sentences([src]), k=2)] == [fact]

@@ -429,7 +429,10 @@ def test_finished_sources_are_cached_and_the_next_run_resumes(run: Run) -> None:
     assert claims and all(about_bravo(c) for c in claims)  # nothing asked again for the others
     assert not any(c.body == d.body for c in healthy.calls for d in done)
     assert_all_llm(run.briefing)
-    assert run.briefing["usage"]["cached_calls"] == 2
+    usage = run.briefing["usage"]
+    # Alpha's and Charlie's claims came from the cache (and the lede, when its facts repeat).
+    assert usage["cached_calls"] >= 2
+    assert usage["llm_calls"] - usage["cached_calls"] == len(healthy.calls)
 
 
 # --- the fault table in docs/faults.md is kept true -------------------------------------------

@@ -310,12 +310,13 @@ def test_renderers_escape_links_and_images_in_point_text(hostile: Path) -> None:
         "See ![x](http://evil.example/?q=1) and <img src=x onerror=alert(1)> "
         "[a](http://evil.example)"
     )
-    forged = replace(briefing, points=(replace(point, text=hostile_text),))
+    forged = replace(briefing, points=(replace(point, text=hostile_text),), lede=None)
     markdown = render.render_briefing(forged, "markdown")
-    # Every bracket, parenthesis and angle bracket is backslash-escaped: shown, not rendered.
+    # What Markdown would act on is backslash-escaped (brackets, "](", "![", angle brackets,
+    # the "://" of a bare URL GFM would link): shown, not rendered. Nothing else is escaped.
     assert "](http" not in markdown and not re.search(r"(?<!\\)<", markdown)
-    assert "\\!\\[x\\]\\(http://evil.example/?q=1\\)" in markdown
-    assert "\\<img src=x onerror=alert\\(1\\)\\>" in markdown
+    assert "\\!\\[x\\]\\(http\\://evil.example/?q=1)" in markdown
+    assert "\\<img src=x onerror=alert(1)\\>" in markdown
     html = render_email_html(forged)
     assert "evil.example" in html  # shown as text...
     hrefs = {attrs["href"] for _, attrs in Tags(html).tags if "href" in attrs}

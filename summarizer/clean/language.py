@@ -1,11 +1,14 @@
 """Boilerplate in another language than the story's: told apart by script for non-Latin text and
-by stopwords among Latin-script languages.
+by a language identifier (py3langid, offline) among Latin-script languages.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
+
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 from summarizer.clean.common import FOREIGN, NOT_LATIN_LETTER, State
 
@@ -31,33 +34,27 @@ _OTHER_LETTERS = (
 _OTHER_LETTER = re.compile(f"[{_OTHER_LETTERS}]")
 _NOT_OTHER_LETTER = re.compile(f"[^{_OTHER_LETTERS}]+")
 
-_STOPWORDS = {
-    "en": "the and of to is was that with for are it he she they have has were this from by said "
-    "be which not their who will would been but its after about",
-    "de": "der die das und ist nicht ein eine mit sich auf für den dem von zu auch wird werden "
-    "sind oder bei nach aus über noch dieser diese ohne hat haben wurde kann wir ich",
-    "es": "el los las del por con para una es su al como más pero sus está este esta fue han muy "
-    "sobre también entre lo y la que",
-    "fr": "le les des est et une dans pour pas qui sur au avec ce il elle sont ont mais nous vous "
-    "du aux cette été être plus",
-    "it": "della delle degli gli è sono nel nella alla alle questo questa più anche non perché ha "
-    "hanno stato di che il",
-    "pt": "não uma os do da dos das em ao são foi mas também pelo pela seu sua isso ele ela muito",
-    "nl": "het een van niet zijn voor ook maar naar bij wordt worden deze hij zij wij werd hebben "
-    "heeft dat",
-}
+# Latin-script paragraphs are told apart by a language identifier whose model ships in its
+# wheel (py3langid, the langid.py model: 97 languages, no download). It is loaded on first use.
+MIN_LETTERS = 15  # shorter paragraphs carry too little to identify
+MIN_WORDS = 3
+CONFIDENT = 0.95  # the paragraph is this surely in the other language...
+MAIN_AT_MOST = 0.02  # ...and this unlikely to be in the document's own
 
 
-def _stopword_table() -> dict[str, str]:
-    owners: dict[str, set[str]] = {}
-    for lang, words in _STOPWORDS.items():
-        for word in words.split():
-            owners.setdefault(word, set()).add(lang)
-    # A word two languages share tells them apart from nothing.
-    return {word: langs.pop() for word, langs in owners.items() if len(langs) == 1}
+@lru_cache(maxsize=1)
+def _identifier() -> LanguageIdentifier:
+    return LanguageIdentifier.from_pickled_model(MODEL_FILE, norm_probs=True)
 
 
-_STOPWORD_LANG = _stopword_table()
+def identify(text: str) -> tuple[str, float]:
+    """The most likely language of ``text`` (ISO 639-1) and its probability."""
+    lang, prob = _identifier().classify(text)
+    return str(lang), float(prob)
+
+
+def _probability(text: str, lang: str) -> float:
+    return next((float(p) for code, p in _identifier().rank(text) if code == lang), 0.0)
 
 
 def _script(paragraph: str) -> tuple[str, int]:
@@ -79,43 +76,53 @@ def _script(paragraph: str) -> tuple[str, int]:
     return name, letters
 
 
-def _profile(words: list[str]) -> Counter[str | None]:
-    return Counter(map(_STOPWORD_LANG.get, words))
-
-
-def _other_language(words: list[str], main: str) -> bool:
-    counts = _profile(words)
-    top = max(_STOPWORDS, key=lambda lang: counts[lang])
-    hits = counts[top]
-    return (
-        top != main
-        and len(words) >= 8
-        and hits >= 3
-        and hits * 8 >= len(words)
-        and hits >= 2 * counts[main] + 1
-    )
-
-
 def _looks_english(low: str) -> bool:
-    # Words no other listed language uses; a plain `in` is the cheapest test Python has.
+    # Words no other common language uses; a plain `in` is the cheapest test Python has, and
+    # it spares the identifier the bulk of an English article.
     return " the " in low or " and " in low or " to " in low or " that " in low or " with " in low
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
+
+
+def _without_names(paragraph: str) -> str:
+    """The paragraph's words without capitalised ones after the first: names ("Emilio
+    Morenatti") say nothing about the language a sentence is written in."""
+    words = _WORD.findall(paragraph)
+    return " ".join(w for n, w in enumerate(words) if n == 0 or not w[:1].isupper())
+
+
+def _other_language(paragraph: str, main: str) -> bool:
+    text = _without_names(paragraph)
+    if len(text.split()) < MIN_WORDS or len(NOT_LATIN_LETTER.sub("", text)) < MIN_LETTERS:
+        return False
+    lang, prob = identify(text)
+    return lang != main and prob >= CONFIDENT and _probability(text, main) <= MAIN_AT_MOST
 
 
 def _latin_foreign(paragraphs: list[str]) -> set[int]:
     """Indexes of Latin-script paragraphs in another language than the document's."""
-    lows = "\n".join(paragraphs).lower().split("\n")
+    lows = [" " + p.lower() + " " for p in paragraphs]
     english = [_looks_english(low) for low in lows]
     english_share = sum(len(low) for low, en in zip(lows, english, strict=True) if en)
+    # The cheap test settles most English articles; the identifier decides the rest.
     if english_share * 2 >= sum(len(low) for low in lows):
         main = "en"
-        candidates = [i for i, low in enumerate(lows) if not english[i] and low.count(" ") >= 7]
     else:
-        everything: Counter[str | None] = Counter()
-        for low in lows:
-            everything.update(_profile(low.split()))
-        main = max(_STOPWORDS, key=lambda lang: everything[lang])
-        candidates = list(range(len(lows)))
-    return {i for i in candidates if _other_language(lows[i].split(), main)}
+        main = _main_language(paragraphs)
+    candidates = [i for i in range(len(paragraphs)) if main != "en" or not english[i]]
+    return {i for i in candidates if _other_language(paragraphs[i], main)}
+
+
+def _main_language(paragraphs: list[str]) -> str:
+    """The language most of the text is in: each paragraph votes with its length (one
+    identification of the whole text would let a long footer outvote a short story)."""
+    votes: Counter[str] = Counter()
+    for paragraph in paragraphs:
+        text = _without_names(paragraph)
+        if len(text.split()) >= MIN_WORDS:
+            votes[identify(text)[0]] += len(text)
+    return votes.most_common(1)[0][0] if votes else "en"
 
 
 def drop_foreign_boilerplate(paragraphs: list[str], state: State) -> list[str]:

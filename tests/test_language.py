@@ -1,0 +1,98 @@
+"""Footers in another language than the story's, told apart by py3langid (its model ships in
+the wheel: no download, no network)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from summarizer.clean import clean
+from summarizer.clean.common import FOREIGN
+
+STORY = (
+    "The port of Rotterdam handled less cargo this year, the operator said on Monday.\n\n"
+    "Container volumes fell by four percent as demand weakened and shipping rates dropped.\n\n"
+    "The harbour master said the new terminal would still open in the spring.\n\n"
+)
+
+# Footers written for this test, as sites append them.
+FOOTERS = {
+    "fr": "Tous droits réservés. Toute reproduction de cet article est interdite sans "
+    "l'autorisation de la rédaction.",
+    "fr-newsletter": "Abonnez-vous à notre lettre d'information pour recevoir chaque matin "
+    "l'essentiel de l'actualité.",
+    "pt": "Todos os direitos reservados. É proibida a reprodução deste conteúdo sem "
+    "autorização prévia do jornal.",
+    "pt-newsletter": "Receba as notícias mais importantes do dia no seu e-mail. Inscreva-se "
+    "na nossa newsletter.",
+    "es": "Todos los derechos reservados. Queda prohibida la reproducción total o parcial de "
+    "este artículo.",
+    "de": "Alle Rechte vorbehalten. Die Weiterverbreitung dieses Artikels ist nur mit "
+    "Genehmigung der Redaktion erlaubt.",
+    "it": "Tutti i diritti riservati. È vietata la riproduzione anche parziale di questo "
+    "articolo senza autorizzazione.",
+    "nl": "Alle rechten voorbehouden. Niets uit deze uitgave mag worden overgenomen zonder "
+    "toestemming van de redactie.",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(FOOTERS))
+def test_footer_in_another_language_is_dropped(lang: str) -> None:
+    cleaned = clean(STORY + FOOTERS[lang])
+    assert cleaned.text == STORY.strip()
+    assert [r.text for r in cleaned.removed if r.reason == FOREIGN] == [FOOTERS[lang]]
+
+
+def test_every_footer_of_a_long_tail_is_dropped() -> None:
+    tail = "\n\n".join(FOOTERS.values())
+    cleaned = clean(STORY + tail)
+    assert cleaned.text == STORY.strip()
+    assert len([r for r in cleaned.removed if r.reason == FOREIGN]) == len(FOOTERS)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Erdogan eyes Ukraine summit with Putin",
+        "The minister warned of an 'imminent' invasion.",
+        "The photographer Emilio Morenatti took the picture.",
+        "El Pais reported the plan.",
+        "Vladimir Putin, Olaf Scholz and Emmanuel Macron met in Paris.",
+    ],
+)
+def test_english_lines_with_foreign_names_or_words_stay(line: str) -> None:
+    assert line in clean(STORY + line).text
+
+
+def test_a_french_article_keeps_its_text_and_drops_a_portuguese_footer() -> None:
+    french = (
+        "Le port de Rotterdam a traité moins de marchandises cette année, selon l'opérateur.\n\n"
+        "Le volume des conteneurs a baissé de quatre pour cent en raison de la faible demande.\n\n"
+    )
+    cleaned = clean(french + FOOTERS["pt"])
+    assert cleaned.text == french.strip()
+    assert [r.text for r in cleaned.removed if r.reason == FOREIGN] == [FOOTERS["pt"]]
+
+
+def test_the_identifier_works_without_a_network() -> None:
+    """Its model ships inside the package: loading it opens no connection."""
+    script = textwrap.dedent(
+        """
+        import socket
+        def refuse(*args, **kwargs):
+            raise OSError("network is off in this test")
+        socket.socket.connect = refuse
+        socket.create_connection = refuse
+        from summarizer.clean.language import identify
+        lang, prob = identify("Todos os direitos reservados. É proibida a reprodução.")
+        assert lang == "pt" and prob > 0.9, (lang, prob)
+        print("ok")
+        """
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
