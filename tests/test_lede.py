@@ -106,6 +106,12 @@ class ScriptedModel:
         self.prompts.append(messages[-1].content)
         return Completion(json.dumps(self.answer), 10, 10, "stop", self.name)
 
+    def discard(self, completion: Completion) -> None:
+        pass  # nothing cached here
+
+    def cancel(self) -> None:
+        pass
+
 
 def _corpus_and_points() -> tuple[Verifier, list[Point]]:
     docs = [
