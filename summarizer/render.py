@@ -264,7 +264,7 @@ def briefing_view(briefing: Briefing) -> BriefingView:
     )
 
 
-MAX_CLAIMANTS = 3  # per side; the rest are counted
+MAX_CLAIMANTS = 4  # per side; the rest are counted
 
 
 MAX_ROLE_WORDS = 6
