@@ -133,7 +133,7 @@ def test_real_text_in_other_scripts_and_styles_is_kept(text: str) -> None:
 # --- untrusted fields stay inside the prompts' fence -------------------------------------------
 
 # Template variables that are not untrusted text: the fence itself and numbers.
-TRUSTED = {"fence_open", "fence_close", "max_claims", "max_words"}
+TRUSTED = {"fence_open", "fence_close", "max_claims", "max_words", "max_sentences"}
 _USE = re.compile(r"\{\{\s*(\w+)|\{%\s*for\b[^%]*\bin\s+(\w+)")
 
 
