@@ -38,6 +38,32 @@ MAX_CLAIM_WORDS = 3 * MAX_WORDS
 _TOKENS_PER_CLAIM = 60
 
 
+# Verb forms that make a main clause: auxiliaries, reporting verbs and common irregular pasts
+# (regular ones end in -ed or -s and are caught by their ending).
+_FINITE = frozenset(
+    """is are was were be been has have had will would can could may might must shall should do
+    does did said says told met went came took gave made sent held left began saw rose fell won
+    lost led brought thought kept got put set cut hit ran spoke wrote chose drew flew grew knew
+    threw became built paid sold struck sought fought caught bought meant spent stood withdrew
+    """.split()
+)
+_RELATIVE = re.compile(r"\s(?:that|which|who|whom|whose|where|when)\s", re.IGNORECASE)
+
+
+def is_fragment(text: str) -> bool:
+    """A noun phrase whose only verb is inside its relative clause, as small models write them:
+    "The Ukrainian peninsula that Moscow annexed in 2014." """
+    parts = _RELATIVE.split(text, maxsplit=1)
+    if len(parts) == 1:
+        return False  # no relative clause: without a parser, not ours to judge
+    head = parts[0]
+    words = [w.strip(".,;:!?\"“”'’()") for w in head.split()][1:]
+    return not any(
+        w.lower() in _FINITE or (w.islower() and len(w) > 3 and w.endswith(("ed", "s")))
+        for w in words
+    )
+
+
 def pick_sentences(scored: Sequence[Scored], budget: int) -> list[Scored]:
     """The most salient sentences that fit ``budget`` tokens, back in document order."""
     chosen: list[Scored] = []
@@ -182,8 +208,8 @@ def _claims_from_json(
         if len(text.split(None, MAX_CLAIM_WORDS)) > MAX_CLAIM_WORDS:
             too_long += 1
             continue
-        if len(content_words(text)) < MIN_CONTENT_WORDS:
-            continue  # "2", "<claim>", a bare name: not a statement of fact
+        if len(content_words(text)) < MIN_CONTENT_WORDS or is_fragment(text):
+            continue  # "2", "<claim>", a bare name, a noun phrase: not a statement of fact
         cited = [shown[n - 1] for n in numbers if isinstance(n, int) and 1 <= n <= len(shown)]
         if not cited:
             continue
@@ -287,7 +313,7 @@ def write_lede(
             if not isinstance(item, dict) or not isinstance(item.get("text"), str):
                 continue
             text = " ".join(item["text"].split())
-            if len(content_words(text)) < MIN_CONTENT_WORDS:
+            if len(content_words(text)) < MIN_CONTENT_WORDS or is_fragment(text):
                 continue
             facts = item.get("facts", [])
             used = [n - 1 for n in facts if isinstance(n, int) and 1 <= n <= len(points)]

@@ -1,6 +1,8 @@
+import pytest
+
 from summarizer.extractive import clauses, extractive_claims, mostly_quotation, overlap, select
 from summarizer.salience import content_words, score_sentences
-from summarizer.summarise import salvage_claims
+from summarizer.summarise import is_fragment, salvage_claims
 from summarizer.types import Source
 
 
@@ -101,3 +103,17 @@ def test_a_sentence_that_is_mostly_a_quotation_is_not_a_claim() -> None:
     assert mostly_quotation(quote) and not mostly_quotation(fact)
     src = Source(id="s", name="S", path="s.txt", text="", sentences=(quote, fact))
     assert [c.text for c in extractive_claims(score_sentences([src]), k=2)] == [fact]
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("The harbour district that the council rebuilt in 2019.", True),
+        ("The long strike that the dockers called in May.", True),
+        ("The council reopened the harbour district that burned in 2019.", False),
+        ("Dockers met the mayor on Monday.", False),
+        ("The union says the strike is over.", False),
+    ],
+)
+def test_a_model_claim_without_a_main_verb_is_a_fragment(text: str, fragment: bool) -> None:
+    assert is_fragment(text) is fragment
