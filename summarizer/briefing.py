@@ -30,7 +30,7 @@ from summarizer.merge import DEFAULT_MAX_POINTS, checked_groups, merge, similari
 from summarizer.parallel import run_parallel
 from summarizer.redact import printable
 from summarizer.salience import STOPWORDS, Scored, content_words, is_procedural, score_sentences
-from summarizer.summarise import propose_groups, source_claims
+from summarizer.summarise import is_fragment, propose_groups, source_claims
 from summarizer.templating import prompt_version
 from summarizer.timeline import Dater
 from summarizer.types import Briefing, Claim, Corpus, Engine, Lede, Point, Source, SourceRef, Usage
@@ -147,8 +147,8 @@ def llm_briefing(
             checked: list[Claim] = []
             for claim in claims:
                 for v in verifier.verify_claims(claim):
-                    if _procedural(verifier, v):
-                        continue
+                    if _procedural(verifier, v) or (v.method == "llm" and is_fragment(v.text)):
+                        continue  # sourcing, or a noun phrase split off a longer claim
                     if v.method == "llm":
                         checked.append(_shorten(verifier, v))
                     elif v.method == "quoted":

@@ -64,7 +64,11 @@ class Verifier:
             for part in parts
             if (checked := self.verify_claim(replace(claim, text=part))).method != "quoted"
         ]
-        return kept or [self.verify_claim(claim)]
+        if kept:
+            return kept
+        # No sentence holds on its own: the whole is not checked again (a long text can
+        # dilute an invention past the threshold); its evidence is quoted instead.
+        return [self._quoted(claim, None)]
 
     def verify_claim(self, claim: Claim) -> Claim:
         """Return the claim verified, re-cited, or replaced by its best evidence sentence."""
@@ -77,7 +81,12 @@ class Verifier:
         best = self.sentence_index(claim.source, result)
         if self.accepts(result) and best is not None:
             return replace(claim, sentences=(best,))
-        # Unsupported: fall back to the evidence, quoted verbatim.
+        return self._quoted(claim, best)
+
+    def _quoted(self, claim: Claim, best: int | None) -> Claim:
+        """Unsupported: the claim's cited sentence (else the best evidence), quoted verbatim."""
+        sentences = self._sentences[claim.source]
+        cited = [i for i in claim.sentences if 0 <= i < len(sentences)]
         fallback = cited[0] if cited else best
         if fallback is None:
             fallback = 0

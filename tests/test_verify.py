@@ -122,3 +122,28 @@ def test_corroboration_checks_a_bounded_number_of_outlets_best_covered_first(
     assert len(checked) == MAX_CORROBORATION_CHECKS  # not one check per outlet
     assert all(s.startswith("full") for s in checked)  # those holding all its words first
     assert point.citations[0] == "full00" and len(point.citations) == 1 + len(checked)
+
+
+def test_a_claim_none_of_whose_sentences_holds_is_quoted_even_if_the_whole_would_pass() -> None:
+    """A long claim can dilute an invention past the threshold: its sentences decide."""
+    from summarizer.checker import ClaimResult
+    from summarizer.corpus import prepare_corpus
+    from summarizer.types import Claim, RawDocument
+    from summarizer.verify import Verifier
+
+    corpus = prepare_corpus(
+        [RawDocument("a.txt", "The port closed on Monday after a storm. Ships waited offshore.")],
+        warn=lambda _: None,
+    )
+    whole = "The port closed for a month. The navy sank the ships."
+
+    class WholeOnly(Verifier):
+        def check(self, text: str, source: str) -> ClaimResult:
+            verdict = "supported" if text == whole else "unsupported"
+            sentence = corpus.sources[0].sentences[0]
+            return ClaimResult(text, verdict, 0.9 if verdict == "supported" else 0.1, sentence,
+                               source, ())  # fmt: skip
+
+    source = corpus.sources[0]
+    (checked,) = WholeOnly(corpus).verify_claims(Claim(source.id, whole, (0,)))
+    assert checked.method == "quoted" and checked.text == source.sentences[0]
