@@ -271,7 +271,9 @@ def render_bodies(
     context = {
         "day": day.isoformat(),
         "subject": subject,
-        "stories": [_story_view(b) for b in briefings],
+        "stories": [_story_view(b, d) for b, d in zip(briefings, since, strict=True)],
+        "listed": [_listed_view(s) for s in listed],
+        "unlisted": unlisted,
         "summary_line": (
             f"{plural(len(briefings), 'story', 'stories')} from "
             f"{plural(sum(len(b.sources) for b in briefings), 'article')} by "
