@@ -39,7 +39,8 @@ def import_ray() -> ModuleType:
         import ray
     except ImportError:
         raise UsageError(f"--ray needs Ray, which is not installed: {INSTALL_HINT}") from None
-    return ray
+    module: ModuleType = ray  # typed the same with Ray installed or not (mypy sees Any without)
+    return module
 
 
 def connect(address: str) -> bool:
