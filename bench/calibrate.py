@@ -44,6 +44,7 @@ from summarizer.checker.calibration import (
     fit,
     fold_of,
     load_jsonl,
+    platt,
 )
 from summarizer.checker.claims import split_claims
 from summarizer.checker.perturb import people_in, perturb_all
@@ -215,6 +216,29 @@ def report_by_dataset(
     return out
 
 
+def reliability(labels: Sequence[int], scores: Sequence[float]) -> dict[str, Any]:
+    """How often claims given probability p were in fact supported, in five bins, and the Brier
+    score: on single-claim examples, where a claim's probability is the example's."""
+    bins: list[dict[str, Any]] = []
+    for low in (0.0, 0.2, 0.4, 0.6, 0.8):
+        inside = [
+            (y, s)
+            for y, s in zip(labels, scores, strict=True)
+            if low <= s < low + 0.2 or (low == 0.8 and s == 1.0)
+        ]
+        if inside:
+            bins.append(
+                {
+                    "bin": f"{low:.1f}-{low + 0.2:.1f}",
+                    "n": len(inside),
+                    "mean_probability": round(sum(s for _, s in inside) / len(inside), 3),
+                    "supported": round(sum(y for y, _ in inside) / len(inside), 3),
+                }
+            )
+    brier = sum((s - y) ** 2 for y, s in zip(labels, scores, strict=True)) / max(len(labels), 1)
+    return {"n": len(labels), "brier": round(brier, 4), "bins": bins}
+
+
 def lexical_score(bag: Bag) -> float:
     """The lexical baseline: content-word and bigram overlap with the article, less the share
     of numbers it lacks; a summary scores as its weakest sentence."""
@@ -267,11 +291,21 @@ def main() -> int:
         "vetoes": VETOES,
         "veto_factor": VETO_FACTOR,
     }
-    cv = cross_validate(bags, k=FOLDS, **options)
+    raw = cross_validate(bags, k=FOLDS, **options)
+    # Platt scaling on the out-of-fold probabilities of single-claim examples makes "p" mean how
+    # often such claims were supported; the map is monotone, so no decision changes.
+    single = [i for i, b in enumerate(bags) if len(b.rows) == 1]
+    scale_a, scale_b = platt([bags[i].label for i in single], [raw.scores[i] for i in single])
+    model = fit(bags, trained_on=_trained_on(bags), **options)
+    model = replace(model, scale_a=scale_a, scale_b=scale_b)
+    cv = replace(
+        raw,
+        scores=tuple(model.rescaled(s) for s in raw.scores),
+        thresholds=tuple(model.rescaled(t) for t in raw.thresholds),
+    )
     frank = [i for i, b in enumerate(bags) if b.origin == "frank"]
     select = frank or list(range(len(bags)))
     threshold = choose_threshold([bags[i].label for i in select], [cv.scores[i] for i in select])
-    model = fit(bags, trained_on=_trained_on(bags), **options)
     model = replace(model, threshold=threshold)
     report: dict[str, Any] = {"bags": len(bags), "folds": FOLDS, "trained_on": model.trained_on}
     report["cv_thresholds"] = list(cv.thresholds)
@@ -284,6 +318,10 @@ def main() -> int:
         [bags[i] for i in seeds],
         [cv.scores[i] - cv.thresholds[cv.folds[i]] + 0.5 for i in seeds],
         0.5,
+    )
+    report["reliability_cv"] = reliability(
+        [bags[i].label for i, b in enumerate(bags) if len(b.rows) == 1],
+        [cv.scores[i] for i, b in enumerate(bags) if len(b.rows) == 1],
     )
     if frank:
         good = [i for i in frank if bags[i].kind == "cnndm" and bags[i].label]
@@ -334,6 +372,13 @@ def _print(report: dict[str, Any]) -> None:
         print(
             "consistent CNN/DM summaries the gate accepts (out of fold): "
             f"{report['gate_accepts_consistent_cnndm_cv']:.3f}"
+        )
+    r = report["reliability_cv"]
+    print(f"reliability (out of fold, {r['n']} single-claim examples, Brier {r['brier']:.3f}):")
+    for b in r["bins"]:
+        print(
+            f"    p {b['bin']}: n={b['n']:4d}  mean p {b['mean_probability']:.2f}"
+            f"  supported {b['supported']:.2f}"
         )
     t = report["own_test"]
     print(

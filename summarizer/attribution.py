@@ -282,7 +282,6 @@ def unnamed_label(position: int, path: str) -> str:
     return f"Source {position} ({file_label(path)})"
 
 
-
 def find_outlet(raw_text: str, cleaned: Cleaned, meta: Metadata, path: str) -> str | None:
     """The outlet's display name, or None when nothing names it (see the module docstring)."""
     if meta.source and meta.source.strip():

@@ -125,9 +125,7 @@ def _verbs(sentence: str, stop: int) -> list[re.Match[str]]:
 
 def _phrase_before(sentence: str, verb: re.Match[str]) -> str:
     spans = _quote_spans(sentence)
-    edges = [
-        e for e in _EDGE.finditer(sentence, 0, verb.start()) if not _inside(e.start(), spans)
-    ]
+    edges = [e for e in _EDGE.finditer(sentence, 0, verb.start()) if not _inside(e.start(), spans)]
     start = edges[-1].end() if edges else 0
     phrase = _tidy(sentence[start : verb.start()])
     if not phrase and len(edges) >= 2 and edges[-1].group(0) == ",":
@@ -156,7 +154,7 @@ def _phrase_after(sentence: str, start: int) -> str | None:
     candidates: list[tuple[bool, str]] = []
     for m in re.finditer(r"[,”\"]", sentence[start:]):
         at = start + m.end()
-        if _inside(at - 1, spans) and m.group(0) not in "”\"":
+        if _inside(at - 1, spans) and m.group(0) not in '”"':
             continue
         found = _AFTER.match(sentence[at:]) or _AFTER_INVERTED.match(sentence[at:])
         extra = found.groupdict().get("extra") if found else None
@@ -165,7 +163,7 @@ def _phrase_after(sentence: str, start: int) -> str | None:
         groups = found.groupdict()
         who = _tidy(groups.get("who1") or groups.get("who2") or "")
         if who and len(who.split()) <= 12:
-            candidates.append((m.group(0) in "”\"", who))
+            candidates.append((m.group(0) in '”"', who))
     if not candidates:
         return None
     after_quote = [who for quoted, who in candidates if quoted]
@@ -226,7 +224,7 @@ def _person(tokens: list[str]) -> str | None:
 
 
 def split_speaker(phrase: str) -> Speaker:
-    """"NATO Secretary-General Jens Stoltenberg" -> name "Jens Stoltenberg", role "NATO
+    """ "NATO Secretary-General Jens Stoltenberg" -> name "Jens Stoltenberg", role "NATO
     Secretary-General"; "John Kirby, the Pentagon spokesperson" -> role after the comma."""
     phrase = " ".join(phrase.split())
     head, _, appositive = phrase.partition(", ")
@@ -340,7 +338,7 @@ def direct_quotes(source: Source) -> list[DirectQuote]:
         if speaker is not None and speaker.name:
             last_person = speaker.name
             for s, e in spans:
-                text = sentence[s + 1 : e - 1 if sentence[e - 1 : e] in "”\"" else e]
+                text = sentence[s + 1 : e - 1 if sentence[e - 1 : e] in '”"' else e]
                 text = text.strip()
                 out.append(DirectQuote(source.id, i, sentence, text, speaker))
     return out

@@ -53,7 +53,7 @@ _DATELINE = re.compile(
     r"(?:\s+\([^()]{1,40}\))?\s+(?:-|--|–|—)\s+"
 )
 _DIGIT = re.compile(r"\d")
-_QUOTE_OPEN = "“\""
+_QUOTE_OPEN = '“"'
 _QUOTES = re.compile(r"“[^”]*(?:”|$)|\"[^\"]*(?:\"|$)")
 
 
@@ -76,7 +76,7 @@ def _capitalise(text: str) -> str:
 def _finish(text: str, original: str) -> str:
     text = re.sub(r"\s+([,.;:!?])", r"\1", " ".join(text.split())).strip(" ,;:")
     end = original.rstrip()[-1:]
-    if text and text[-1] not in ".!?”\"’":
+    if text and text[-1] not in '.!?”"’':
         text += end if end in ".!?" else "."
     return _capitalise(text)
 

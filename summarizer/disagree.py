@@ -181,9 +181,7 @@ def find_disagreements(
         stance = _stance(sentence)
         if stance is None:
             continue
-        by_subject[(stance.actor, stance.subject)].append(
-            _claim_of(stance, names, text_of, dater)
-        )
+        by_subject[(stance.actor, stance.subject)].append(_claim_of(stance, names, text_of, dater))
     found: list[tuple[float, Disagreement]] = []
     for (actor, subject), claims in by_subject.items():
         sides = _real_conflict(claims)

@@ -73,7 +73,7 @@ def _rows(result: EvalResult) -> list[tuple[str, str, str, str, str]]:
 
 
 def _density_then(result: EvalResult) -> str:
-    """", baseline 1.234" when the baseline recorded a fact density (it is not gated)."""
+    """ ", baseline 1.234" when the baseline recorded a fact density (it is not gated)."""
     then = (result.comparison.metrics or {}).get("fact_density")
     return f", baseline {_fmt(then)}" if isinstance(then, int | float) else ""
 

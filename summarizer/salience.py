@@ -65,7 +65,7 @@ def procedural_spans(sentence: str) -> list[tuple[int, int]]:
     """(start, end) of each clause of ``sentence`` that is about sourcing, edges included."""
     spans: list[tuple[int, int]] = []
     edges = list(_CLAUSE_EDGE.finditer(sentence))
-    body_end = len(sentence.rstrip().rstrip(".!?\"”’"))
+    body_end = len(sentence.rstrip().rstrip('.!?"”’'))
     for pattern, needs_source in ((_SOURCING, False), (_SOURCE_CAVEAT, True)):
         for m in pattern.finditer(sentence):
             before = [e for e in edges if e.end() <= m.start()]

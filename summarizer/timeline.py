@@ -126,7 +126,7 @@ class Dater:
 
 
 def day_label(iso: str) -> str:
-    """"2022-02-16" -> "Wed 16 Feb 2022" (English, whatever the locale)."""
+    """ "2022-02-16" -> "Wed 16 Feb 2022" (English, whatever the locale)."""
     day = dt.date.fromisoformat(iso)
     return f"{_SHORT_DAYS[day.weekday()]} {day.day} {_SHORT_MONTHS[day.month - 1]} {day.year}"
 

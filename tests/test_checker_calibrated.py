@@ -19,6 +19,7 @@ from summarizer.checker.calibration import (
     cross_validate,
     fit,
     fold_of,
+    platt,
 )
 
 GOOD, BAD = NAMES.index("recall"), NAMES.index("negation_flip")
@@ -105,6 +106,19 @@ def test_vetoes_and_the_recall_floor() -> None:
     assert base.probability({**values, "negation_flip": 1.0}) == pytest.approx(p * 0.25)
     assert base.probability({**values, "recall": 0.1}) == 0.0
     assert replace(base, vetoes=()).probability({**values, "negation_flip": 1.0}) == p
+
+
+def test_platt_scaling_matches_observed_frequencies_without_changing_the_order() -> None:
+    # Scores that overstate support: claims scored 0.9 were right half the time.
+    scores = [0.9] * 40 + [0.1] * 40
+    labels = [1, 0] * 20 + [0] * 40
+    a, b = platt(labels, scores)
+    model = replace(shipped(), scale_a=a, scale_b=b)
+    assert model.rescaled(0.9) == pytest.approx(0.5, abs=0.02)
+    assert model.rescaled(0.1) < 0.05
+    ordered = [model.rescaled(p) for p in (0.05, 0.3, 0.6, 0.95)]
+    assert ordered == sorted(ordered)
+    assert model.rescaled(0.0) == 0.0 and model.rescaled(1.0) == 1.0
 
 
 def test_a_bag_without_checkable_claims_scores_as_supported() -> None:

@@ -219,6 +219,10 @@ class Model:
     # word, another speaker): they scale the probability down by ``veto_factor``.
     vetoes: tuple[str, ...] = ()
     veto_factor: float = 1.0
+    # Platt scaling of the final probability, fitted on out-of-fold predictions so that "0.7"
+    # means about 70% of such claims were supported (a monotone map: decisions do not change).
+    scale_a: float = 1.0
+    scale_b: float = 0.0
 
     def logit(self, values: Mapping[str, float]) -> float:
         z = self.bias
@@ -230,11 +234,21 @@ class Model:
         """P(supported); 0 below the recall floor, where too little is shared to judge."""
         if values.get("recall", 0.0) < self.recall_floor:
             return 0.0
-        z = self.logit(values)
-        p = 1.0 / (1.0 + math.exp(-z)) if z > -700 else 0.0
+        return self.rescaled(self.raw_probability(values))
+
+    def raw_probability(self, values: Mapping[str, float]) -> float:
+        """The logistic model's probability with vetoes applied, before Platt scaling."""
+        if values.get("recall", 0.0) < self.recall_floor:
+            return 0.0
+        p = _sigmoid(self.logit(values))
         if any(values.get(name, 0.0) > 0 for name in self.vetoes):
             p *= self.veto_factor
         return p
+
+    def rescaled(self, p: float) -> float:
+        if p <= 0.0 or p >= 1.0:
+            return p
+        return _sigmoid(self.scale_a * math.log(p / (1.0 - p)) + self.scale_b)
 
     def contributions(self, values: Mapping[str, float]) -> list[tuple[str, float]]:
         """Each feature's push on the logit, strongest first: the model's own reasons."""
@@ -256,6 +270,8 @@ class Model:
             "trained_on": self.trained_on,
             "vetoes": list(self.vetoes),
             "veto_factor": self.veto_factor,
+            "scale_a": round(self.scale_a, 6),
+            "scale_b": round(self.scale_b, 6),
         }
 
     @classmethod
@@ -278,7 +294,15 @@ class Model:
             trained_on=str(data.get("trained_on", "")),
             vetoes=tuple(str(v) for v in data.get("vetoes", [])),  # type: ignore[attr-defined]
             veto_factor=float(data.get("veto_factor", 1.0)),  # type: ignore[arg-type]
+            scale_a=float(data.get("scale_a", 1.0)),  # type: ignore[arg-type]
+            scale_b=float(data.get("scale_b", 0.0)),  # type: ignore[arg-type]
         )
+
+
+def _sigmoid(z: float) -> float:
+    if z < -700:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
 
 
 @cache

@@ -205,6 +205,34 @@ def choose_threshold(labels: Sequence[int], scores: Sequence[float]) -> float:
     return plateau[len(plateau) // 2]
 
 
+def platt(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, float]:
+    """(a, b) so that sigmoid(a * logit(score) + b) matches how often such scores were right:
+    a one-feature logistic regression, fitted by Newton's method (deterministic)."""
+    eps = 1e-6
+    x = np.array(
+        [np.log(min(max(s, eps), 1 - eps) / (1 - min(max(s, eps), 1 - eps))) for s in scores]
+    )
+    y = np.array(labels, dtype=np.float64)
+    def loss(a: float, b: float) -> float:
+        z = a * x + b
+        return float((np.logaddexp(0.0, z) - y * z).sum())
+
+    a, b = 1.0, 0.0
+    for _ in range(100):
+        p = 1.0 / (1.0 + np.exp(-(a * x + b)))
+        w = p * (1 - p) + 1e-9
+        grad = np.array([((p - y) * x).sum(), (p - y).sum()])
+        hess = np.array([[(w * x * x).sum(), (w * x).sum()], [(w * x).sum(), w.sum()]])
+        step = np.linalg.solve(hess + np.eye(2) * 1e-6, grad)
+        size, before = 1.0, loss(a, b)
+        while size > 1e-6 and loss(a - size * step[0], b - size * step[1]) > before:
+            size /= 2  # damped: never a step that makes the fit worse
+        a, b = a - size * float(step[0]), b - size * float(step[1])
+        if abs(size * step).max() < 1e-9:
+            break
+    return a, b
+
+
 def fold_of(group: str, k: int) -> int:
     """A group's cross-validation fold: stable across runs and machines."""
     return int(hashlib.sha256(group.encode("utf-8")).hexdigest(), 16) % k

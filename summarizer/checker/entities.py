@@ -100,9 +100,9 @@ _DAYS_MONTHS = frozenset(
 
 
 # Capitalised words that are never names, even mid-sentence in badly split text.
-_NOT_NAMES = frozenset(
-    ["i", "we", "you", "he", "she", "it", "they", "there", "that", "this"]
-) | NUMBER_WORDS
+_NOT_NAMES = (
+    frozenset(["i", "we", "you", "he", "she", "it", "they", "there", "that", "this"]) | NUMBER_WORDS
+)
 
 
 @dataclass(frozen=True)
