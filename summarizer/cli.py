@@ -513,7 +513,9 @@ def _add_check_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) 
         description="Check every claim of a summary (plain text, Markdown, or briefing JSON) "
         "against the sources with the offline fact checker. A briefing's points are checked "
         "against the sources they cite, by the ids prepare gives those sources, so a briefing "
-        "must be checked against the sources it was made from. --batch checks JSONL lines "
+        "must be checked against the sources it was made from. Each claim gets the probability "
+        "that its sources support it, a verdict (supported at the threshold shipped with the "
+        "checker) and the reasons. --batch checks JSONL lines "
         '{"id", "sources": [text, ...], "summary": text} and streams one result per line.',
     )
     p.add_argument("--sources", nargs="+", metavar="PATH", help="article files or folders")
