@@ -35,7 +35,7 @@ _SHIFT = np.uint64(32)
 # 3-gram hash (a * K1 + b * K2 + c) mod 2**32 of three word hashes.
 _K1, _K2, _MASK32 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xFFFFFFFF)
 _WORD = re.compile(r"\w+")
-_BLOCK = 200_000  # shingles per NumPy block, bounds memory on huge corpora
+_BLOCK = 8192  # shingles per NumPy block: a 2 MB buffer, reused
 
 
 def shingles(text: str) -> frozenset[int]:
@@ -87,25 +87,40 @@ def signatures(sets: Sequence[frozenset[int]]) -> np.ndarray:
 
 
 def _signatures(flat: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """MinHash rows of the (multi)sets flat[offsets[k]:offsets[k + 1]], in bounded blocks."""
+    """MinHash rows of the (multi)sets flat[offsets[k]:offsets[k + 1]], in bounded blocks.
+
+    The blocks are small and hashed in place in one reused buffer: fresh temporaries of the
+    whole corpus's size cost more in page faults than the arithmetic does."""
     n = offsets.size - 1
     out = np.full((n, NUM_PERM), np.iinfo(np.uint32).max, dtype=np.uint32)
+    buffer = np.empty((_BLOCK, NUM_PERM), dtype=np.uint64)
     start = 0
     while start < n:
         # As many sets as fit in one block (at least one, however large).
         stop = max(start + 1, int(np.searchsorted(offsets, offsets[start] + _BLOCK, "right")) - 1)
         stop = min(stop, n)
         lo, hi = int(offsets[start]), int(offsets[stop])
-        if hi > lo:
-            with np.errstate(over="ignore"):
-                hashed = ((flat[lo:hi, None] * _A[None, :] + _B[None, :]) >> _SHIFT).astype(
-                    np.uint32
-                )
+        if stop == start + 1 and hi - lo > _BLOCK:  # one set larger than a block
+            pieces = range(lo, hi, _BLOCK)
+            out[start] = np.min(
+                [_hashed(flat[a : min(a + _BLOCK, hi)], buffer).min(axis=0) for a in pieces], axis=0
+            )
+        elif hi > lo:
+            hashed = _hashed(flat[lo:hi], buffer)
             local = offsets[start:stop] - lo
             nonempty = np.flatnonzero(np.diff(offsets[start : stop + 1]))
             out[start + nonempty] = np.minimum.reduceat(hashed, local[nonempty], axis=0)
         start = stop
     return out
+
+
+def _hashed(values: np.ndarray, buffer: np.ndarray) -> np.ndarray:
+    """(a * x + b) mod 2**64 >> 32 of each value under every permutation, in ``buffer``."""
+    hashed = buffer[: values.size]
+    np.multiply(values[:, None], _A[None, :], out=hashed)
+    hashed += _B
+    hashed >>= _SHIFT
+    return hashed
 
 
 class _LazySets:

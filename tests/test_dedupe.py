@@ -1,3 +1,8 @@
+import random
+
+import numpy as np
+
+from summarizer import dedupe
 from summarizer.dedupe import find_duplicates, jaccard, shingles, signatures
 from summarizer.types import Source
 
@@ -96,3 +101,22 @@ def test_templated_text_still_links_true_near_duplicates() -> None:
         if m.source == "b"
     }
     assert linked == set(range(40))
+
+
+def test_signatures_match_the_minhash_definition_across_block_edges() -> None:
+    # Sets are hashed in small blocks that reuse one buffer; sets that straddle a block's end,
+    # sets larger than a block and empty sets must give what the formula gives, set by set.
+    rng = random.Random(3)
+    sizes = [0, 1, 3, dedupe._BLOCK - 1, 2, dedupe._BLOCK * 2 + 5, 0, 7] + [
+        rng.randint(0, 60) for _ in range(400)
+    ]
+    sets = [frozenset(rng.getrandbits(32) for _ in range(n)) for n in sizes]
+    got = signatures(sets)
+    a, b = [int(x) for x in dedupe._A], [int(x) for x in dedupe._B]
+    for row, members in zip(got.tolist(), sets, strict=True):
+        expected = [
+            min((((ak * x + bk) % 2**64) >> 32 for x in members), default=2**32 - 1)
+            for ak, bk in zip(a, b, strict=True)
+        ]
+        assert row == expected
+    assert got.dtype == np.uint32
