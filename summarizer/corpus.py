@@ -17,7 +17,7 @@ from functools import partial
 
 from summarizer.attribution import find_outlet, unnamed_label
 from summarizer.clean import clean
-from summarizer.dedupe import find_duplicates
+from summarizer.dedupe import DuplicateFinder, sentence_keys
 from summarizer.defaults import DEFAULT_MAX_CHUNK_TOKENS as DEFAULT_MAX_CHUNK_TOKENS  # re-exported
 from summarizer.errors import InputError
 from summarizer.segment import split_sentences
@@ -89,6 +89,9 @@ def prepare_corpus(
     docs = list(documents)
     built: list[Source] = []
     pieces: list[tuple[tuple[str, int], ...]] = []
+    # Near-duplicates are looked for over all the sources; what can be done source by source
+    # is done as each arrives, while the pool prepares the next ones.
+    finder = DuplicateFinder()
     for doc, prepared in zip(docs, _map_documents(docs, max_chunk_tokens, workers), strict=True):
         if isinstance(prepared, str):
             warn(prepared)
@@ -98,6 +101,7 @@ def prepare_corpus(
             continue
         built.append(prepared[0])
         pieces.append(prepared[1])
+        finder.add(prepared[2])
     if not built:
         raise InputError("no usable articles found in the given paths")
     unnamed = sum(not s.name for s in built)
@@ -113,7 +117,7 @@ def prepare_corpus(
         for s, chunked in zip(sources, pieces, strict=True)
         for text, tokens in chunked
     )
-    return Corpus(sources=tuple(sources), chunks=chunks, duplicates=tuple(find_duplicates(sources)))
+    return Corpus(sources=tuple(sources), chunks=chunks, duplicates=tuple(finder.groups(sources)))
 
 
 def sub_corpus(corpus: Corpus, sources: Sequence[Source]) -> Corpus:
@@ -131,23 +135,25 @@ def sub_corpus(corpus: Corpus, sources: Sequence[Source]) -> Corpus:
     )
 
 
-_Prepared = tuple[Source, tuple[tuple[str, int], ...]] | None
+_Prepared = tuple[Source, tuple[tuple[str, int], ...], tuple[tuple[int, str], ...]] | None
 
 
 def _prepare_one(doc: RawDocument, max_chunk_tokens: int) -> _Prepared | str:
-    """One document's source (without its id) and its chunks as (text, tokens); None when
-    nothing is left; the warning (a string) when it cannot be prepared."""
+    """One document's source (without its id), its chunks as (text, tokens) and its sentences'
+    keys for dedupe; None when nothing is left; the warning (a string) when it cannot be
+    prepared."""
     try:
         source = build_source(doc)
         if source is None:
             return None
         chunks = chunk_sentences("", source.sentences, max_chunk_tokens)
+        keys = sentence_keys(source.sentences)
     except RecursionError:
         return f"{doc.path}: nested too deeply to prepare, skipped"
     except Exception as exc:  # one article no rule foresaw is one skipped article
         log.debug("preparing %s failed", doc.path, exc_info=True)
         return f"{doc.path}: cannot prepare ({type(exc).__name__}: {exc}), skipped"
-    return source, tuple((c.text, c.tokens) for c in chunks)
+    return source, tuple((c.text, c.tokens) for c in chunks), keys
 
 
 def _map_documents(

@@ -141,55 +141,88 @@ class _LazySets:
 
 def find_duplicates(sources: Sequence[Source]) -> list[DuplicateGroup]:
     """Groups of near-identical sentences, across and within sources, in document order."""
-    # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
-    # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members are
-    # kept as plain tuples; only those that end up in a group become DuplicateMembers.
-    first_of: dict[str, int] = {}
-    # Word hashes of the distinct sentences end to end, and their lengths (not the words:
-    # a list of word strings per sentence would hold several times the corpus in memory).
-    word_hashes = array("Q")
-    lengths = array("q")
-    members: list[tuple[str, str, int]] = []  # (source id, sentence, index in the source)
-    copy_of: list[int] = []  # member -> index of its distinct sentence
+    finder = DuplicateFinder()
     for source in sources:
-        for i, sentence in enumerate(source.sentences):
-            words = _WORD.findall(sentence.lower())
-            if len(words) < MIN_WORDS:
-                continue
-            members.append((source.id, sentence, i))
-            key = " ".join(words)
+        finder.add(sentence_keys(source.sentences))
+    return finder.groups(sources)
+
+
+def sentence_keys(sentences: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    """(index, normalised words) of the sentences long enough to compare: what dedupe reads of a
+    source. Computed beside the rest of a document's preparation, in the worker that splits it."""
+    keys = []
+    for i, sentence in enumerate(sentences):
+        words = _WORD.findall(sentence.lower())
+        if len(words) >= MIN_WORDS:
+            keys.append((i, " ".join(words)))
+    return tuple(keys)
+
+
+class DuplicateFinder:
+    """find_duplicates one source at a time: ``add`` each source's ``sentence_keys`` as it is
+    prepared (cheap), then ``groups`` once all are in (MinHash, LSH and linking)."""
+
+    def __init__(self) -> None:
+        # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
+        # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members
+        # are kept as plain tuples; only those that end up in a group become DuplicateMembers.
+        self.first_of: dict[str, int] = {}
+        # Word hashes of the distinct sentences end to end, and their lengths (not the words:
+        # a list of word strings per sentence would hold several times the corpus in memory).
+        self.word_hashes = array("Q")
+        self.lengths = array("q")
+        self.members: list[tuple[int, int]] = []  # (source number, index in the source)
+        self.copy_of: list[int] = []  # member -> index of its distinct sentence
+        self.sources = 0
+
+    def add(self, keys: Sequence[tuple[int, str]]) -> None:
+        """The next source, by its ``sentence_keys``."""
+        number = self.sources
+        self.sources += 1
+        first_of, lengths, copy_of = self.first_of, self.lengths, self.copy_of
+        for i, key in keys:
+            self.members.append((number, i))
             k = first_of.get(key)
             if k is None:
                 k = first_of[key] = len(lengths)
-                word_hashes.extend(map(_word_hash, words))
+                words = key.split(" ")
+                self.word_hashes.extend(map(_word_hash, words))
                 lengths.append(len(words))
             copy_of.append(k)
-    if len(members) < 2:
-        return []
-    forest = UnionFind(len(lengths))
-    if len(lengths) > 1:
-        flat, offsets = _trigrams_of(
-            np.frombuffer(word_hashes, dtype=np.uint64), np.frombuffer(lengths, dtype=np.int64)
-        )
-        sets = _LazySets(flat, offsets)
-        for bucket in _candidate_buckets(_signatures(flat, offsets)):
-            _link_bucket(bucket, sets, forest)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for i, k in enumerate(copy_of):
-        groups[forest.find(k)].append(i)
-    linked = sorted((idx for idx in groups.values() if len(idx) > 1), key=lambda idx: idx[0])
-    result = [
-        DuplicateGroup(
-            members=tuple(
-                DuplicateMember(source=members[i][0], text=members[i][1], sentence=members[i][2])
-                for i in idx
+
+    def groups(self, sources: Sequence[Source]) -> list[DuplicateGroup]:
+        """The groups, given the sources that were added (in the same order, with their ids)."""
+        members, lengths = self.members, self.lengths
+        if len(members) < 2:
+            return []
+        forest = UnionFind(len(lengths))
+        if len(lengths) > 1:
+            flat, offsets = _trigrams_of(
+                np.frombuffer(self.word_hashes, dtype=np.uint64),
+                np.frombuffer(lengths, dtype=np.int64),
             )
-        )
-        for idx in linked
-    ]
-    # Most widely carried first; document order breaks ties (the sort is stable).
-    result.sort(key=lambda g: -len(g.sources))
-    return result
+            sets = _LazySets(flat, offsets)
+            for bucket in _candidate_buckets(_signatures(flat, offsets)):
+                _link_bucket(bucket, sets, forest)
+        grouped: dict[int, list[int]] = defaultdict(list)
+        for i, k in enumerate(self.copy_of):
+            grouped[forest.find(k)].append(i)
+        linked = sorted((idx for idx in grouped.values() if len(idx) > 1), key=lambda idx: idx[0])
+        result = []
+        for idx in linked:
+            group = []
+            for i in idx:
+                source = sources[members[i][0]]
+                sentence = members[i][1]
+                group.append(
+                    DuplicateMember(
+                        source=source.id, text=source.sentences[sentence], sentence=sentence
+                    )
+                )
+            result.append(DuplicateGroup(members=tuple(group)))
+        # Most widely carried first; document order breaks ties (the sort is stable).
+        result.sort(key=lambda g: -len(g.sources))
+        return result
 
 
 def _candidate_buckets(sig: np.ndarray) -> list[list[int]]:
