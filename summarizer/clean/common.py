@@ -5,7 +5,7 @@ helpers that spot sentence ends and cut or drop text while recording it.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from summarizer.segment import ends_with_abbreviation, split_sentences
@@ -95,6 +95,15 @@ NOT_LATIN_LETTER = re.compile("[^A-Za-z\u00c0-\u024f]+")
 
 def mentions(low: str, hints: Iterable[str]) -> bool:
     return any(hint in low for hint in hints)
+
+
+def replace_each(text: str, pattern: re.Pattern[str], table: Mapping[str, str]) -> str:
+    """``text`` with each character ``pattern`` finds replaced by its entry in ``table`` (whose
+    entries hold no such character): str.translate, done the fast way for non-ASCII text, where
+    translate looks every character up one by one and such characters are few."""
+    for ch in set(pattern.findall(text)):
+        text = text.replace(ch, table[ch])
+    return text
 
 
 def word_count(text: str) -> int:

@@ -14,7 +14,7 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from summarizer.clean.common import MODEL, State, cut_all, drop_matching, mentions
+from summarizer.clean.common import MODEL, State, cut_all, drop_matching, mentions, replace_each
 from summarizer.segment import split_sentences
 
 _FENCE_LINE = re.compile(
@@ -79,25 +79,25 @@ _SPACED_HINTS = tuple(
     for c in " .-_*·•/|"
 )
 # Letters of other scripts (and Latin small capitals) that look like Latin ones.
-_CONFUSABLES = str.maketrans(
-    {
-        pair[0]: pair[1]
-        for pair in (
-            # Cyrillic
-            "аa вb еe ёe іi їi јj кk ԛq мm нh оo рp сc ԁd тt уy ѵv хx ѕs һh ӏl ԝw "
-            "АA ВB ЕE ЁE ІI ЇI ЈJ КK МM НH ОO РP СC ТT УY ХX ЅS ҺH ԜW "
-            # Greek
-            "αa βb εe ηn ιi κk νv οo ρp τt υu χx ωw ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX "
-            # Latin look-alikes and small capitals, Armenian
-            "ıi ȷj ɑa ɡg ɪi ɢg ɴn ᴏo ʀr ᴇe ᴀa ʟl ꜱs ᴛt ᴜu ᴘp ᴄc ᴅd ᴍm ᴠv ᴡw ᴢz ʏy ʜh ᴋk ᴊj "
-            "ǫq օo սu ոn հh"
-        ).split()
-    }
-)
+_CONFUSABLES = {
+    pair[0]: pair[1]
+    for pair in (
+        # Cyrillic
+        "аa вb еe ёe іi їi јj кk ԛq мm нh оo рp сc ԁd тt уy ѵv хx ѕs һh ӏl ԝw "
+        "АA ВB ЕE ЁE ІI ЇI ЈJ КK МM НH ОO РP СC ТT УY ХX ЅS ҺH ԜW "
+        # Greek
+        "αa βb εe ηn ιi κk νv οo ρp τt υu χx ωw ΑA ΒB ΕE ΖZ ΗH ΙI ΚK ΜM ΝN ΟO ΡP ΤT ΥY ΧX "
+        # Latin look-alikes and small capitals, Armenian
+        "ıi ȷj ɑa ɡg ɪi ɢg ɴn ᴏo ʀr ᴇe ᴀa ʟl ꜱs ᴛt ᴜu ᴘp ᴄc ᴅd ᴍm ᴠv ᴡw ᴢz ʏy ʜh ᴋk ᴊj "
+        "ǫq օo սu ոn հh"
+    ).split()
+}
 
 
-_CONFUSABLE_CHARS = "".join(chr(c) for c in _CONFUSABLES)
+_CONFUSABLE_CHARS = "".join(_CONFUSABLES)
 _CONFUSABLE = re.compile(f"[{_CONFUSABLE_CHARS}]")
+# What fold() removes or replaces besides what NFKD changes: format characters, look-alikes.
+_FOLDED_AWAY = re.compile(f"{_FORMAT.pattern}|[{_CONFUSABLE_CHARS}]")
 # What a disguised letter can be: a look-alike from another script, a compatibility form
 # (fullwidth, math, circled), a combining mark, or an invisible format character between letters.
 _ODD_LETTER = re.compile(
@@ -132,7 +132,7 @@ def fold(text: str) -> str:
         if decomposed != text:
             text = _COMBINING.sub("", decomposed)
         if _CONFUSABLE.search(text):
-            text = text.translate(_CONFUSABLES)
+            text = replace_each(text, _CONFUSABLE, _CONFUSABLES)
     if _letter_spaced(text):
         # Close the gap between one-letter "words": "N o t e  t o  A I" -> "Note to AI".
         text = " ".join(_SPACED_LETTER.sub(r"\1", text).split())
@@ -157,13 +157,61 @@ def _disguise_suspected(low: str, state: State) -> bool:
     article is costly, so it is done only where a disguise is plausible (letter-spacing,
     look-alikes from other scripts, compatibility forms, format characters); text that only
     has accented letters is checked with its marks dropped, which is cheap."""
-    if state.letter_spaced is None:
-        state.letter_spaced = _letter_spaced(low)
-    if state.odd_letters is None:
-        state.odd_letters = not low.isascii() and _ODD_LETTER.search(low) is not None
     if state.letter_spaced or state.odd_letters:
         return _hints_at_model(fold(low).lower())
     return not low.isascii() and _hints_at_model(_without_marks(low))
+
+
+class _DisguiseTest:
+    """Whether a paragraph of a document may hide text aimed at a model, for
+    drop_model_sentences: only if folding would change the paragraph and the whole document,
+    folded, hints at one. The document-wide test is costly; it is made only once a paragraph
+    that would change when folded is met, and most paragraphs do not."""
+
+    def __init__(self, low: str, state: State) -> None:
+        if state.letter_spaced is None:
+            state.letter_spaced = _letter_spaced(low)
+        if state.odd_letters is None:
+            state.odd_letters = not low.isascii() and _ODD_LETTER.search(low) is not None
+        self.low, self.state = low, state
+        # The document-wide test answers no without folding anything.
+        self.never = not (state.letter_spaced or state.odd_letters) and low.isascii()
+        self.suspected: bool | None = None
+        self.plain: dict[str, bool] = {}
+
+    def possible(self, paragraphs: list[str]) -> bool:
+        """False when looking paragraph by paragraph would find no disguise (and drop no empty
+        paragraph): drop_model_sentences may return ``paragraphs`` as they are."""
+        if self.never:
+            return False
+        if all(paragraphs) and all(map(self._plain, paragraphs)):
+            return False
+        return self._suspected()
+
+    def hides(self, paragraph: str) -> bool:
+        """Whether ``paragraph`` is worth the per-paragraph tests."""
+        return not self.never and not self._plain(paragraph) and self._suspected()
+
+    def _suspected(self) -> bool:
+        if self.suspected is None:
+            self.suspected = _disguise_suspected(self.low, self.state)
+        return self.suspected
+
+    def _plain(self, paragraph: str) -> bool:
+        found = self.plain.get(paragraph)
+        if found is None:
+            found = self.plain[paragraph] = _folds_to_itself(paragraph)
+        return found
+
+
+def _folds_to_itself(text: str) -> bool:
+    """True only if ``fold(text) == text`` (then ``_disguised(text)`` is False); cheaper than
+    folding: no format character, no look-alike, nothing NFKD changes, no letter-spacing."""
+    if not text.isascii() and (
+        _FOLDED_AWAY.search(text) is not None or not unicodedata.is_normalized("NFKD", text)
+    ):
+        return False
+    return not _letter_spaced(text)
 
 
 def _without_marks(text: str) -> str:
@@ -336,15 +384,17 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
     markup = _mentions_markup(low)
     active = tuple(d for d in _MODEL_DETECTORS if d[0](low))
     # Disguises are looked for paragraph by paragraph only if the whole text, folded, hints at one.
-    disguise = _disguise_suspected(low, state)
-    if not (markup or active or disguise):
+    disguise = _DisguiseTest(low, state)
+    if not (markup or active or disguise.possible(paragraphs)):
         return paragraphs
     out: list[str] = []
     for paragraph, low_paragraph in zip(paragraphs, low.split("\n"), strict=True):
         if markup and _mentions_markup(low_paragraph):
             paragraph = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
             low_paragraph = paragraph.lower()
-        hidden = disguise and _may_be_disguised(low_paragraph) and _disguised(paragraph)
+        hidden = (
+            disguise.hides(paragraph) and _may_be_disguised(low_paragraph) and _disguised(paragraph)
+        )
         if not (hidden or _aimed_at_model(paragraph, low_paragraph, active)):
             if paragraph:
                 out.append(paragraph)

@@ -16,6 +16,7 @@ from summarizer.clean.common import (
     ends_sentence,
     last_word,
     mentions,
+    replace_each,
 )
 from summarizer.segment import TITLE_ABBR, ends_with_abbreviation
 
@@ -41,9 +42,8 @@ def normalise(text: str) -> str:
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     odd = mentions(text, "\t\v\f") if text.isascii() else _ODD_CHAR.search(text) is not None
-    if odd:  # str.translate is slow on non-ASCII text; the odd characters are few
-        for ch in set(_ODD_CHAR.findall(text)):
-            text = text.replace(ch, _ODD_CHAR_TABLE[ch])
+    if odd:
+        text = replace_each(text, _ODD_CHAR, _ODD_CHAR_TABLE)
     if not text.isascii() and _FULLWIDTH.search(text):
         text = _FULLWIDTH.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
     if "&" in text and _ENTITY.search(text):
