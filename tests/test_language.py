@@ -8,8 +8,9 @@ import sys
 import textwrap
 
 import pytest
+from threadpoolctl import threadpool_info
 
-from summarizer.clean import clean
+from summarizer.clean import clean, language
 from summarizer.clean.common import FOREIGN
 
 STORY = (
@@ -96,3 +97,24 @@ def test_the_identifier_works_without_a_network() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
     )
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
+
+
+def test_language_identification_runs_its_matrix_product_on_one_blas_thread(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # BLAS threads started for the identifier's small product spin idle on the other cores
+    # (in the prepare pool, the other workers' cores); the limit holds while it runs.
+    identifier = language._identifier()
+    product = type(identifier).nb_classprobs
+    threads: list[int] = []
+
+    def spy(self: object, fv: object) -> object:
+        threads.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
+        return product(self, fv)
+
+    monkeypatch.setattr(type(identifier), "nb_classprobs", spy)
+    story = "The harbour authority said on Tuesday that the new ferry timetable would start soon."
+    footer = "Receba as notícias mais importantes do dia no seu e-mail e fique bem informado."
+    cleaned = clean(f"{story}\n\n{story} It added more boats.\n\n{footer}")
+    assert footer not in cleaned.text
+    assert threads and set(threads) == {1}
