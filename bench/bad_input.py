@@ -113,9 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=50.0, help="size of the big article")
     parser.add_argument("--files", type=int, default=10_000, help="number of small files")
-    parser.add_argument(
-        "--no-brief", action="store_true", help="skip `brief --engine extractive`"
-    )
+    parser.add_argument("--no-brief", action="store_true", help="skip `brief --engine extractive`")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     args = parser.parse_args()
     report = bench(args.mb, args.files, not args.no_brief)

@@ -213,6 +213,7 @@ def platt(labels: Sequence[int], scores: Sequence[float]) -> tuple[float, float]
         [np.log(min(max(s, eps), 1 - eps) / (1 - min(max(s, eps), 1 - eps))) for s in scores]
     )
     y = np.array(labels, dtype=np.float64)
+
     def loss(a: float, b: float) -> float:
         z = a * x + b
         return float((np.logaddexp(0.0, z) - y * z).sum())
