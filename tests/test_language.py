@@ -8,7 +8,6 @@ import sys
 import textwrap
 
 import pytest
-from threadpoolctl import threadpool_info
 
 from summarizer.clean import clean, language
 from summarizer.clean.common import FOREIGN
@@ -99,22 +98,30 @@ def test_the_identifier_works_without_a_network() -> None:
     assert result.returncode == 0 and result.stdout.strip() == "ok", result.stderr[-2000:]
 
 
-def test_language_identification_runs_its_matrix_product_on_one_blas_thread(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # BLAS threads started for the identifier's small product spin idle on the other cores
-    # (in the prepare pool, the other workers' cores); the limit holds while it runs.
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The harbour authority said on Tuesday that the new ferry timetable would start soon.",
+        "Receba as notícias mais importantes do dia no seu e-mail e fique bem informado.",
+        "Alle Rechte vorbehalten. Nachdruck nur mit schriftlicher Genehmigung der Redaktion.",
+        "Tous droits réservés. Toute reproduction est interdite sans autorisation préalable.",
+        "Приве́т, мир: это короткий абзац на другом языке и в другом письме.",
+        "Fragar nesvor tasnessamgar delfrafranes mikasamsam lotasmi 6686 hinmonsammon.",
+        "a",
+        "",
+        "x" * 900,
+    ],
+)
+def test_sparse_scoring_gives_the_identifiers_own_answer(text: str) -> None:
+    # The identifier's features are summed sparsely (only the rows a text fires); the
+    # language and probabilities must be py3langid's own, up to float32 rounding.
     identifier = language._identifier()
-    product = type(identifier).nb_classprobs
-    threads: list[int] = []
-
-    def spy(self: object, fv: object) -> object:
-        threads.extend(i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas")
-        return product(self, fv)
-
-    monkeypatch.setattr(type(identifier), "nb_classprobs", spy)
-    story = "The harbour authority said on Tuesday that the new ferry timetable would start soon."
-    footer = "Receba as notícias mais importantes do dia no seu e-mail e fique bem informado."
-    cleaned = clean(f"{story}\n\n{story} It added more boats.\n\n{footer}")
-    assert footer not in cleaned.text
-    assert threads and set(threads) == {1}
+    head = language._head(text)
+    expected_lang, expected_prob = identifier.classify(head)
+    lang, prob = language.identify(text)
+    assert lang == expected_lang
+    assert prob == pytest.approx(float(expected_prob), abs=1e-3)
+    ranked = dict(identifier.rank(head))
+    distribution = language._distribution(text)
+    for code, index in language._class_index().items():
+        assert float(distribution[index]) == pytest.approx(float(ranked[code]), abs=1e-3)

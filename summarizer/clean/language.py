@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from contextlib import AbstractContextManager
 from functools import lru_cache
 
+import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
-from threadpoolctl import ThreadpoolController
 
 from summarizer.clean.common import FOREIGN, NOT_LATIN_LETTER, State
 
@@ -47,6 +46,7 @@ MAIN_AT_MOST = 0.02  # ...and this unlikely to be in the document's own
 # 20 MB article's cost per paragraph small and fixed.
 IDENTIFY_CHARS = 300
 MAIN_SAMPLE = 48
+NAMES_WINDOW = 4 * IDENTIFY_CHARS  # text read to find IDENTIFY_CHARS of it that are not names
 
 
 @lru_cache(maxsize=1)
@@ -55,28 +55,39 @@ def _identifier() -> LanguageIdentifier:
 
 
 @lru_cache(maxsize=1)
-def _blas() -> ThreadpoolController:
-    return ThreadpoolController()
+def _class_index() -> dict[str, int]:
+    return {str(code): i for i, code in enumerate(_identifier().nb_classes)}
 
 
-def _one_blas_thread() -> AbstractContextManager[object]:
-    """The identifier's one vector-matrix product per text on one thread: BLAS threads that
-    start for so small a product then spin, idle, on the other cores (in the prepare pool, on
-    the other workers' cores: a third more CPU time in all). One thread also makes the
-    probabilities the same on every machine (a product split across threads rounds
-    differently with the number of cores)."""
-    limiter: AbstractContextManager[object] = _blas().limit(limits=1, user_api="blas")
-    return limiter
+def _distribution(text: str) -> np.ndarray:
+    """The identifier's probability for each of its languages (in ``nb_classes`` order).
+
+    The same naive-Bayes model as py3langid's ``classify``, scored sparsely: a few hundred
+    letters fire a few hundred of the model's 7,480 features, so only their rows are summed
+    (py3langid multiplies a dense 7,480-long vector by the whole matrix, twice when both the
+    best language and another's probability are wanted). Plain numpy sums, no BLAS call: no
+    idle BLAS threads on the other cores, and the same probabilities on every machine."""
+    identifier = _identifier()
+    nextmove, output = identifier.tk_nextmove, identifier.tk_output
+    state, features = 0, list[int]()
+    extend = features.extend
+    for byte in _head(text).encode("utf-8", errors="surrogatepass"):
+        state = nextmove[(state << 8) + byte]
+        extend(output.get(state, ()))
+    scores = identifier.nb_pc.astype(np.float64)
+    if features:
+        counts = Counter(features)
+        rows = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        weights = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        scores = scores + (identifier.nb_ptc[rows] * weights[:, None]).sum(axis=0)
+    return np.asarray(identifier.norm_probs(scores))
 
 
 def identify(text: str) -> tuple[str, float]:
     """The most likely language of ``text`` (ISO 639-1) and its probability."""
-    lang, prob = _identifier().classify(_head(text))
-    return str(lang), float(prob)
-
-
-def _probability(text: str, lang: str) -> float:
-    return next((float(p) for code, p in _identifier().rank(_head(text)) if code == lang), 0.0)
+    probs = _distribution(text)
+    best = int(np.argmax(probs))
+    return str(_identifier().nb_classes[best]), float(probs[best])
 
 
 def _head(text: str) -> str:
@@ -117,8 +128,9 @@ _WORD = re.compile(r"[^\W\d_]{2,}(?:['’-][^\W\d_]+)*")
 
 def _without_names(paragraph: str) -> str:
     """The paragraph's words without capitalised ones after the first: names ("Emilio
-    Morenatti") say nothing about the language a sentence is written in."""
-    words = _WORD.findall(paragraph)
+    Morenatti") say nothing about the language a sentence is written in. Only the paragraph's
+    head is read (the identifier reads at most IDENTIFY_CHARS of what is left)."""
+    words = _WORD.findall(paragraph, 0, NAMES_WINDOW)
     return " ".join(w for n, w in enumerate(words) if n == 0 or not w[:1].isupper())
 
 
@@ -126,8 +138,12 @@ def _other_language(paragraph: str, main: str) -> bool:
     text = _without_names(paragraph)
     if len(text.split()) < MIN_WORDS or len(NOT_LATIN_LETTER.sub("", text)) < MIN_LETTERS:
         return False
-    lang, prob = identify(text)
-    return lang != main and prob >= CONFIDENT and _probability(text, main) <= MAIN_AT_MOST
+    probs = _distribution(text)
+    best = int(np.argmax(probs))
+    if _identifier().nb_classes[best] == main or probs[best] < CONFIDENT:
+        return False
+    index = _class_index().get(main)
+    return index is None or float(probs[index]) <= MAIN_AT_MOST
 
 
 def _latin_foreign(paragraphs: list[str]) -> set[int]:
@@ -136,13 +152,12 @@ def _latin_foreign(paragraphs: list[str]) -> set[int]:
     english = [_looks_english(low) for low in lows]
     english_share = sum(len(low) for low, en in zip(lows, english, strict=True) if en)
     # The cheap test settles most English articles; the identifier decides the rest.
-    with _one_blas_thread():
-        if english_share * 2 >= sum(len(low) for low in lows):
-            main = "en"
-        else:
-            main = _main_language(paragraphs)
-        candidates = [i for i in range(len(paragraphs)) if main != "en" or not english[i]]
-        return {i for i in candidates if _other_language(paragraphs[i], main)}
+    if english_share * 2 >= sum(len(low) for low in lows):
+        main = "en"
+    else:
+        main = _main_language(paragraphs)
+    candidates = [i for i in range(len(paragraphs)) if main != "en" or not english[i]]
+    return {i for i in candidates if _other_language(paragraphs[i], main)}
 
 
 def _main_language(paragraphs: list[str]) -> str:
