@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import shutil
 import statistics
 import sys
@@ -127,7 +128,7 @@ def equivalence(stub: StubServer, tmp: Path) -> dict[str, bool]:
     for name, folder in folders.items():
         for engine in ("extractive", "llm"):
             settings = Settings(
-                engine=engine,  # type: ignore[arg-type]
+                engine=engine,
                 base_url=stub.base_url,
                 model="stub",
                 cache_dir=tmp / "eq-cache",
@@ -174,13 +175,13 @@ def main() -> None:
             result["ray"] = "not installed: pip install -e '.[ray]'"
         else:
             started = time.monotonic()
-            ray.init(num_cpus=args.cpus, include_dashboard=False, logging_level="ERROR")
+            ray.init(num_cpus=args.cpus, include_dashboard=False, logging_level=logging.ERROR)
             init_seconds = time.monotonic() - started
             try:
-                with RayRunner(Settings(ray="auto", **base)) as runner:  # type: ignore[arg-type]
+                with RayRunner(Settings(ray="auto", **base)) as ray_runner:  # type: ignore[arg-type]
                     # Start every worker (and its model session) before timing.
-                    warmup, _ = timed_run(runner, stories[: args.cpus])
-                    seconds, outcomes = timed_run(runner, stories)
+                    warmup, _ = timed_run(ray_runner, stories[: args.cpus])
+                    seconds, outcomes = timed_run(ray_runner, stories)
                 overhead = task_overhead(stories[0], sample, args.rounds)
             finally:
                 ray.shutdown()

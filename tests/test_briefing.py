@@ -7,7 +7,7 @@ import shutil
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jsonschema
 import pytest
@@ -70,7 +70,7 @@ def _check_invariants(briefing: Briefing) -> dict[str, Any]:
     text = json.dumps(data)
     for junk in BOILERPLATE:
         assert junk not in text
-    return data
+    return cast(dict[str, Any], data)
 
 
 def test_extractive_briefing_on_seeds_is_cited_verified_and_covers_the_story() -> None:

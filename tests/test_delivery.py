@@ -221,7 +221,7 @@ class DiskFull:
     def __init__(self, monkeypatch: pytest.MonkeyPatch, at: int) -> None:
         self.at, self.writes, self.full = at, 0, True
         real_transaction = state.StateStore._transaction
-        real_write = state.atomic_write
+        real_write = state.atomic_write  # type: ignore[attr-defined]
 
         def transaction(store: state.StateStore, statements: Any) -> None:
             self.writes += 1

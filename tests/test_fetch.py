@@ -89,6 +89,10 @@ def redirect_to(target: str) -> Route:
     return route
 
 
+def not_found(handler: BaseHTTPRequestHandler) -> None:
+    send(handler, b"?", "text/html", 404)
+
+
 ROUTES: dict[str, Route] = {
     "/article": lambda h: send(h, PAGE, "text/html; charset=utf-8"),
     "/plain": lambda h: send(h, "\n\n".join(SENTENCES).encode(), "text/plain"),
@@ -109,7 +113,7 @@ class Site:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
-                routes.get(self.path.split("?")[0], lambda h: send(h, b"?", "text/html", 404))(self)
+                routes.get(self.path.split("?")[0], not_found)(self)
 
             def log_message(self, *args: object) -> None:
                 pass

@@ -9,15 +9,16 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import logging
 import os
 import shutil
 import signal
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import psutil
 import pytest
@@ -51,7 +52,7 @@ def cluster() -> Iterator[None]:
             num_cpus=2,
             include_dashboard=False,
             log_to_driver=False,
-            logging_level="WARNING",
+            logging_level=logging.WARNING,
             _node_ip_address="127.0.0.1",
         )
     finally:
@@ -188,14 +189,17 @@ def test_no_secret_in_task_payloads_logs_or_results(
     assert auth == {f"Bearer {CANARY}"}
     # ...and not through anything Ray carried: arguments (with the settings they point to,
     # as the object store holds them), the task function, the results, Ray's own logs.
-    payloads = [ray.cloudpickle.dumps(args) for args in sent]
-    payloads += [ray.cloudpickle.dumps(ray.get(args[1])) for args in sent]
-    payloads.append(ray.cloudpickle.dumps(brief_task))
-    payloads += [ray.cloudpickle.dumps(o) for o in outcomes]
+    dumps = cast(Callable[[object], bytes], ray.cloudpickle.dumps)
+    payloads = [dumps(args) for args in sent]
+    payloads += [dumps(ray.get(args[1])) for args in sent]
+    payloads.append(dumps(brief_task))
+    payloads += [dumps(o) for o in outcomes]
     assert all(ray.get(args[1]).api_key is None for args in sent)
     for data in payloads:
         assert not any(form in data for form in canary_forms())
-    logs = Path(ray._private.worker._global_node.get_session_dir_path()) / "logs"
+    node = ray._private.worker._global_node
+    assert node is not None
+    logs = Path(node.get_session_dir_path()) / "logs"
     for log_file in logs.rglob("*"):
         if log_file.is_file():
             data = log_file.read_bytes()

@@ -94,12 +94,13 @@ def test_key_echoed_in_answers_reaches_no_output_and_no_cache(
     captured = capsys.readouterr()
     cache_files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
     assert cache_files
-    for where, data in [
+    places: list[tuple[str, bytes | str]] = [
         ("briefing", out.read_bytes()),
         ("stdout", captured.out),
         ("stderr", captured.err),
         *[(str(p), p.read_bytes()) for p in cache_files],
-    ]:
+    ]
+    for where, data in places:
         assert leaks(data, key) == [], f"the key leaked into {where}"
 
 

@@ -1,6 +1,6 @@
 """The verifier: what a model claim turns into, and which citations a point keeps."""
 
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 
@@ -139,8 +139,10 @@ def test_a_claim_none_of_whose_sentences_holds_is_quoted_even_if_the_whole_would
 
     class WholeOnly(Verifier):
         def check(self, text: str, source: str) -> ClaimResult:
-            verdict = "supported" if text == whole else "unsupported"
             sentence = corpus.sources[0].sentences[0]
+            verdict: Literal["supported", "unsupported"] = (
+                "supported" if text == whole else "unsupported"
+            )
             return ClaimResult(text, verdict, 0.9 if verdict == "supported" else 0.1, sentence,
                                source, ())  # fmt: skip
 
