@@ -15,7 +15,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from summarizer.checker.entities import TITLES, key_of
-from summarizer.checker.words import STOPWORDS
+from summarizer.checker.words import ORGANISATION_HEADS, STOPWORDS
 from summarizer.salience import content_words
 from summarizer.timeline import Dater
 from summarizer.types import Evidence, Quote, Source
@@ -50,15 +50,6 @@ _PARTICIPLE = re.compile(r"\s+(?:reported|cited|quoted|issued|released|published
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _NAME_TOKEN = re.compile(r"[A-Z][\w'’.-]*")
 _PARTICLES = frozenset({"von", "der", "van", "de", "la", "al", "bin", "da", "du", "le"})
-# Heads that name an organisation or a thing, never a person.
-_ORGANISATIONS = frozenset(
-    """ministry house office department institute commission council parliament court bank
-    agency party government university company club team union forum street news times post
-    journal press service services statement report media newspaper police army navy military
-    administration authority authorities committee board centre center organization organisation
-    group fund network channel alliance war stream program programme kremlin pentagon nations
-    union treaty summit""".split()
-)
 # Unnamed people who make claims: written in lower case inside a sentence.
 GENERIC_SPEAKERS = frozenset(
     """officials official analysts analyst experts expert diplomats diplomat sources source
@@ -216,7 +207,7 @@ def _person(tokens: list[str]) -> str | None:
         return None
     for tok in tokens:
         low = tok.lower()
-        if low in _ORGANISATIONS or _is_title(tok) or key_of(tok).startswith("#"):
+        if low in ORGANISATION_HEADS or _is_title(tok) or key_of(tok).startswith("#"):
             return None
     if key_of(" ".join(tokens)).startswith("#"):
         return None

@@ -10,7 +10,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from summarizer.checker.entities import Entity
-from summarizer.checker.words import SPEECH_VERBS, Token, canonical, word_list
+from summarizer.checker.words import (
+    ORGANISATION_HEADS,
+    SPEECH_VERBS,
+    Token,
+    canonical,
+    word_list,
+)
 
 # Words before a speech-verb-looking word that make it a noun: "Putin's claims", "the report".
 _NOUN_MARKERS = frozenset(
@@ -34,18 +40,7 @@ _GENERIC_PEOPLE = frozenset(
     )
 )
 # Heads that name organisations rather than people.
-_INSTITUTIONS = frozenset(
-    canonical(w)
-    for w in word_list(
-        """
-        ministry house office department institute commission council parliament court bank agency
-        party government university company club team union program programme forum street news
-        times post journal press service services statement report media newspaper police army navy
-        military administration authority authorities committee board centre center organization
-        organisation group fund network channel
-        """
-    )
-)
+_INSTITUTIONS = frozenset(canonical(w) for w in ORGANISATION_HEADS)
 _DEMONYM_ENDINGS = ("an", "ish", "ese", "ch", "ern", "ian", "ean")
 _PRONOUNS = frozenset(["he", "she", "they", "i", "we"])
 _SKIP_BEFORE = frozenset(

@@ -403,6 +403,20 @@ _STOP_NORMS = frozenset(STOPWORDS | NEGATORS | {canonical(w) for w in STOPWORDS 
 
 
 # Verbs that report speech (canonical forms); "Kirby said", "according to", "warned".
+# Head words that name organisations rather than people ("the ministry said", "the Kremlin
+# said"): the checker's speakers and the briefing's claimants read the same list.
+ORGANISATION_HEADS = frozenset(
+    word_list(
+        """
+        ministry house office department institute commission council parliament court bank agency
+        party government university company club team union program programme forum street news
+        times post journal press service services statement report media newspaper police army navy
+        military administration authority authorities committee board centre center organization
+        organisation group fund network channel alliance war stream kremlin pentagon nations treaty
+        summit
+        """
+    )
+)
 SPEECH_VERBS = frozenset(
     canonical(w)
     for w in word_list(
