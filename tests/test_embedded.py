@@ -8,7 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import psutil
 import pytest
+from test_tethered import kill, wait_gone
 
 from summarizer.embedded import EmbeddedServer, find_gguf
 from summarizer.errors import DeadlineExceeded
@@ -103,3 +105,23 @@ def test_ctrl_c_stops_the_server() -> None:
     parent.wait(timeout=30)
     with pytest.raises(ProcessLookupError):
         os.kill(server_pid, 0)
+
+
+@pytest.mark.model
+def test_the_embedded_server_ends_with_a_command_killed_outright() -> None:
+    # SIGKILL (the OOM killer, a Ray worker torn down) runs no cleanup: the server must notice
+    # by itself that its parent is gone rather than hold its port and memory for good.
+    code = (
+        "import time; from summarizer.embedded import EmbeddedServer; s = EmbeddedServer(); "
+        "s.start(); print(s._proc.pid, flush=True); time.sleep(600)"
+    )
+    command = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert command.stdout is not None
+    server = psutil.Process(int(command.stdout.readline()))
+    try:
+        assert "llama_cpp.server" in server.cmdline()
+        command.send_signal(signal.SIGKILL)
+        command.wait(timeout=60)
+        assert wait_gone(server.pid, polls=240), "the embedded server outlived its command"
+    finally:
+        kill(server.pid, command.pid)
