@@ -89,8 +89,11 @@ def test_open_model_defaults_to_the_embedded_model(tmp_path: Path) -> None:
 
 @pytest.mark.model
 def test_ctrl_c_stops_the_server() -> None:
+    # Ctrl-C as in a terminal, whatever this test run inherited (a shell's background job
+    # starts with SIGINT ignored, and so would the child).
     code = (
-        "import time; from summarizer.embedded import EmbeddedServer\n"
+        "import signal, time; from summarizer.embedded import EmbeddedServer\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)\n"
         "with EmbeddedServer() as s:\n"
         "    print(s._proc.pid, flush=True)\n"
         "    time.sleep(60)\n"
