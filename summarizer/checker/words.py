@@ -402,7 +402,6 @@ _SYNONYM_OF = _build_synonyms()
 _STOP_NORMS = frozenset(STOPWORDS | NEGATORS | {canonical(w) for w in STOPWORDS | NEGATORS})
 
 
-# Verbs that report speech (canonical forms); "Kirby said", "according to", "warned".
 # Head words that name organisations rather than people ("the ministry said", "the Kremlin
 # said"): the checker's speakers and the briefing's claimants read the same list.
 ORGANISATION_HEADS = frozenset(
@@ -417,6 +416,7 @@ ORGANISATION_HEADS = frozenset(
         """
     )
 )
+# Verbs that report speech (canonical forms); "Kirby said", "according to", "warned".
 SPEECH_VERBS = frozenset(
     canonical(w)
     for w in word_list(
