@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 import zlib
 from array import array
-from collections import defaultdict
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import chain
@@ -172,7 +171,7 @@ class DuplicateFinder:
         self.word_hashes = array("Q")
         self.lengths = array("q")
         self.members: list[tuple[int, int]] = []  # (source number, index in the source)
-        self.copy_of: list[int] = []  # member -> index of its distinct sentence
+        self.copy_of = array("q")  # member -> index of its distinct sentence
         self.sources = 0
 
     def add(self, keys: Sequence[tuple[int, str]]) -> None:
@@ -204,16 +203,12 @@ class DuplicateFinder:
             sets = _LazySets(flat, offsets)
             for bucket in _candidate_buckets(_signatures(flat, offsets)):
                 _link_bucket(bucket, sets, forest)
-        grouped: dict[int, list[int]] = defaultdict(list)
-        for i, k in enumerate(self.copy_of):
-            grouped[forest.find(k)].append(i)
-        linked = sorted((idx for idx in grouped.values() if len(idx) > 1), key=lambda idx: idx[0])
         result = []
-        for idx in linked:
+        for idx in _runs_by_root(forest, np.frombuffer(self.copy_of, dtype=np.int64)):
             group = []
             for i in idx:
-                source = sources[members[i][0]]
-                sentence = members[i][1]
+                number, sentence = members[i]
+                source = sources[number]
                 group.append(
                     DuplicateMember(
                         source=source.id, text=source.sentences[sentence], sentence=sentence
@@ -284,6 +279,30 @@ def _link_bucket(bucket: list[int], sets: _LazySets, forest: UnionFind) -> None:
         else:
             if len(reps) < MAX_REPS:
                 reps.append(i)
+
+
+def _runs_by_root(forest: UnionFind, copy_of: np.ndarray) -> list[list[int]]:
+    """The members (indices into ``copy_of``) of each set of two or more, ordered by their
+    first member; each in increasing order. A set's root is its smallest element and every
+    parent pointer points down, so pointer jumping finds all roots at once."""
+    roots = np.array(forest.parent, dtype=np.int64)
+    while True:
+        jumped = roots[roots]
+        if np.array_equal(jumped, roots):
+            break
+        roots = jumped
+    of_member = roots[copy_of]
+    order = np.argsort(of_member, kind="stable")
+    ordered = of_member[order]
+    edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges, [ordered.size]))
+    keep = ends - starts > 1
+    runs = [
+        order[a:b].tolist() for a, b in zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
+    ]
+    runs.sort(key=lambda run: run[0])
+    return runs
 
 
 def jaccard(a: frozenset[int], b: frozenset[int]) -> float:
