@@ -46,6 +46,19 @@ def shingles(text: str) -> frozenset[int]:
     return frozenset(flat.tolist())
 
 
+# ASCII text split at the same places as by _WORD, with C-level string methods.
+_NOT_WORD_ASCII = str.maketrans(
+    {chr(c): " " for c in range(128) if not (chr(c).isalnum() or chr(c) == "_")}
+)
+
+
+def _words(low: str) -> list[str]:
+    """``_WORD.findall(low)``, faster for ASCII text."""
+    if low.isascii():
+        return low.translate(_NOT_WORD_ASCII).split()
+    return _WORD.findall(low)
+
+
 @lru_cache(maxsize=1 << 17)
 def _word_hash(word: str) -> int:
     return zlib.crc32(word.encode())
@@ -151,7 +164,7 @@ def sentence_keys(sentences: Sequence[str]) -> tuple[tuple[int, str], ...]:
     source. Computed beside the rest of a document's preparation, in the worker that splits it."""
     keys = []
     for i, sentence in enumerate(sentences):
-        words = _WORD.findall(sentence.lower())
+        words = _words(sentence.lower())
         if len(words) >= MIN_WORDS:
             keys.append((i, " ".join(words)))
     return tuple(keys)

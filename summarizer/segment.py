@@ -184,7 +184,11 @@ def _ends_here(
         return True
     if match.start(1) > 0 and text[match.start(1) - 1].isspace():
         return True  # a detached stop in tokenised text
-    before = _WORD_BEFORE.search(text, max(0, match.start(1) - 40), match.start(1))
+    # The word runs back from the stop to a space at the latest: `re` need not try before it.
+    stop_at = match.start(1)
+    lo = max(0, stop_at - 40)
+    space = text.rfind(" ", lo, stop_at)
+    before = _WORD_BEFORE.search(text, space + 1 if space >= 0 else lo, stop_at)
     if before is None:
         return True  # a number or symbol before the stop: "in 2014."
     return _after_word(before.group(1), next_word, capital, starter, lowercased)

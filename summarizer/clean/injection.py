@@ -111,7 +111,9 @@ def reveal_hidden(text: str, state: State) -> str:
     a model) and show overridden right-to-left runs as displayed, for the detectors to judge."""
     if text.isascii():
         return text
-    if _TAGS.search(text):
+    # Tag characters lie beyond the Basic Multilingual Plane, where a character takes two
+    # UTF-16 units: a length test in C rules them out faster than `re` scans for them.
+    if len(text.encode("utf-16-le", "surrogatepass")) > 2 * len(text) and _TAGS.search(text):
 
         def drop(match: re.Match[str]) -> str:
             hidden = "".join(chr(ord(ch) - 0xE0000) for ch in match.group())
