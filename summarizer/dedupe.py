@@ -214,8 +214,10 @@ class DuplicateFinder:
                 np.frombuffer(lengths, dtype=np.int64),
             )
             sets = _LazySets(flat, offsets)
-            for bucket in _candidate_buckets(_signatures(flat, offsets)):
-                _link_bucket(bucket, sets, forest)
+            signature = _signatures(flat, offsets)
+            for band in range(BANDS):
+                for bucket in _candidate_buckets(signature, band, _roots(forest)):
+                    _link_bucket(bucket, sets, forest)
         result = []
         for idx in _runs_by_root(forest, np.frombuffer(self.copy_of, dtype=np.int64)):
             group = []
@@ -233,27 +235,40 @@ class DuplicateFinder:
         return result
 
 
-def _candidate_buckets(sig: np.ndarray) -> list[list[int]]:
+def _candidate_buckets(sig: np.ndarray, band: int, roots: np.ndarray) -> list[list[int]]:
+    """The band's buckets of two or more sentences, leaving out those already linked into one
+    set (``roots``: each sentence's set, as the band starts): linking those would change
+    nothing, and after the first bands most buckets are such."""
     rows = NUM_PERM // BANDS
-    buckets: list[list[int]] = []
-    for band in range(BANDS):
-        block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
-        keys: np.ndarray
-        if rows <= 2:  # the band's values packed into one integer: a fast numeric sort
-            keys = np.zeros(block.shape[0], dtype=np.uint64)
-            for column in range(rows):
-                keys = (keys << np.uint64(32)) | block[:, column].astype(np.uint64)
-        else:
-            keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-        order = np.argsort(keys, kind="stable")
-        ordered = keys[order]
-        edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-        starts = np.concatenate(([0], edges))
-        ends = np.concatenate((edges, [ordered.size]))
-        for lo, hi in zip(starts[ends - starts > 1].tolist(), ends[ends - starts > 1].tolist(),
-                          strict=True):  # fmt: skip
-            buckets.append(order[lo:hi].tolist())
-    return buckets
+    block = np.ascontiguousarray(sig[:, band * rows : (band + 1) * rows])
+    keys: np.ndarray
+    if rows <= 2:  # the band's values packed into one integer: a fast numeric sort
+        keys = np.zeros(block.shape[0], dtype=np.uint64)
+        for column in range(rows):
+            keys = (keys << np.uint64(32)) | block[:, column].astype(np.uint64)
+    else:
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    starts = np.concatenate(([0], edges))
+    ends = np.concatenate((edges, [ordered.size]))
+    set_of = roots[order]
+    mixed = np.minimum.reduceat(set_of, starts) != np.maximum.reduceat(set_of, starts)
+    keep = (ends - starts > 1) & mixed
+    bounds = zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
+    return [order[lo:hi].tolist() for lo, hi in bounds]
+
+
+def _roots(forest: UnionFind) -> np.ndarray:
+    """Every element's root. A set's root is its smallest element and every parent pointer
+    points down, so pointer jumping finds them all at once."""
+    roots = np.array(forest.parent, dtype=np.int64)
+    while True:
+        jumped = roots[roots]
+        if np.array_equal(jumped, roots):
+            return roots
+        roots = jumped
 
 
 class UnionFind:
@@ -296,24 +311,16 @@ def _link_bucket(bucket: list[int], sets: _LazySets, forest: UnionFind) -> None:
 
 def _runs_by_root(forest: UnionFind, copy_of: np.ndarray) -> list[list[int]]:
     """The members (indices into ``copy_of``) of each set of two or more, ordered by their
-    first member; each in increasing order. A set's root is its smallest element and every
-    parent pointer points down, so pointer jumping finds all roots at once."""
-    roots = np.array(forest.parent, dtype=np.int64)
-    while True:
-        jumped = roots[roots]
-        if np.array_equal(jumped, roots):
-            break
-        roots = jumped
-    of_member = roots[copy_of]
+    first member; each in increasing order."""
+    of_member = _roots(forest)[copy_of]
     order = np.argsort(of_member, kind="stable")
     ordered = of_member[order]
     edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
     starts = np.concatenate(([0], edges))
     ends = np.concatenate((edges, [ordered.size]))
     keep = ends - starts > 1
-    runs = [
-        order[a:b].tolist() for a, b in zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
-    ]
+    bounds = zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
+    runs = [order[a:b].tolist() for a, b in bounds]
     runs.sort(key=lambda run: run[0])
     return runs
 
