@@ -35,6 +35,7 @@ _SHIFT = np.uint64(32)
 _K1, _K2, _MASK32 = np.uint64(0x9E3779B1), np.uint64(0x85EBCA77), np.uint64(0xFFFFFFFF)
 _WORD = re.compile(r"\w+")
 _BLOCK = 8192  # shingles per NumPy block: a 2 MB buffer, reused
+SIGN_BLOCK = 4096  # distinct sentences signed at a time as sources are added
 
 
 def shingles(text: str) -> frozenset[int]:
@@ -172,17 +173,27 @@ def sentence_keys(sentences: Sequence[str]) -> tuple[tuple[int, str], ...]:
 
 class DuplicateFinder:
     """find_duplicates one source at a time: ``add`` each source's ``sentence_keys`` as it is
-    prepared (cheap), then ``groups`` once all are in (MinHash, LSH and linking)."""
+    prepared, then ``groups`` once all are in (LSH and linking).
+
+    The MinHash signatures of new distinct sentences are computed as they come, a block at a
+    time: that work then overlaps the preparation of later sources, and stays in small arrays
+    (one pass over a corpus-sized array costs more in fresh memory pages than in arithmetic)."""
 
     def __init__(self) -> None:
         # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
         # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members
         # are kept as plain tuples; only those that end up in a group become DuplicateMembers.
         self.first_of: dict[str, int] = {}
-        # Word hashes of the distinct sentences end to end, and their lengths (not the words:
-        # a list of word strings per sentence would hold several times the corpus in memory).
+        self.distinct = 0
+        # Word hashes of the distinct sentences not yet signed, end to end, and their lengths
+        # (not the words: a list of word strings per sentence would hold several times the
+        # corpus in memory).
         self.word_hashes = array("Q")
         self.lengths = array("q")
+        # The signed ones: their 3-gram hashes end to end, how many each has, their signatures.
+        self.trigrams = array("Q")
+        self.trigram_counts = array("q")
+        self.signature_blocks: list[np.ndarray] = []
         self.members: list[tuple[int, int]] = []  # (source number, index in the source)
         self.copy_of = array("q")  # member -> index of its distinct sentence
         self.sources = 0
@@ -196,25 +207,42 @@ class DuplicateFinder:
             self.members.append((number, i))
             k = first_of.get(key)
             if k is None:
-                k = first_of[key] = len(lengths)
+                k = first_of[key] = self.distinct
+                self.distinct += 1
                 words = key.split(" ")
                 self.word_hashes.extend(map(_word_hash, words))
                 lengths.append(len(words))
             copy_of.append(k)
+        if len(lengths) >= SIGN_BLOCK:
+            self._sign()
+
+    def _sign(self) -> None:
+        """Signatures (and 3-grams, for the exact check) of the distinct sentences not yet
+        signed."""
+        if not self.lengths:
+            return
+        flat, offsets = _trigrams_of(
+            np.frombuffer(self.word_hashes, dtype=np.uint64),
+            np.frombuffer(self.lengths, dtype=np.int64),
+        )
+        self.signature_blocks.append(_signatures(flat, offsets))
+        self.trigrams.frombytes(flat.astype(np.uint64, copy=False).tobytes())
+        self.trigram_counts.frombytes(np.diff(offsets).astype(np.int64, copy=False).tobytes())
+        self.word_hashes, self.lengths = array("Q"), array("q")
 
     def groups(self, sources: Sequence[Source]) -> list[DuplicateGroup]:
         """The groups, given the sources that were added (in the same order, with their ids)."""
-        members, lengths = self.members, self.lengths
+        members = self.members
         if len(members) < 2:
             return []
-        forest = UnionFind(len(lengths))
-        if len(lengths) > 1:
-            flat, offsets = _trigrams_of(
-                np.frombuffer(self.word_hashes, dtype=np.uint64),
-                np.frombuffer(lengths, dtype=np.int64),
-            )
+        self._sign()
+        forest = UnionFind(self.distinct)
+        if self.distinct > 1:
+            flat = np.frombuffer(self.trigrams, dtype=np.uint64)
+            offsets = np.zeros(self.distinct + 1, dtype=np.int64)
+            np.cumsum(np.frombuffer(self.trigram_counts, dtype=np.int64), out=offsets[1:])
             sets = _LazySets(flat, offsets)
-            signature = _signatures(flat, offsets)
+            signature = np.concatenate(self.signature_blocks)
             for band in range(BANDS):
                 for bucket in _candidate_buckets(signature, band, _roots(forest)):
                     _link_bucket(bucket, sets, forest)

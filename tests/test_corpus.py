@@ -51,3 +51,65 @@ def test_nothing_usable_is_an_input_error_in_the_pool_too() -> None:
     docs = [RawDocument(path=f"{i}.txt", text="Share\n\nTweet", meta=Metadata()) for i in range(3)]
     with pytest.raises(InputError):
         prepare_corpus(docs, warn=lambda _: None, workers=2)
+
+
+def _story(i: int) -> RawDocument:
+    text = (
+        f"Officials in district {i} said on Monday that the bridge would reopen next week. "
+        f"Engineers had inspected the structure {i + 2} times since the flood, they said."
+    )
+    return RawDocument(path=f"{i}.txt", text=text, meta=Metadata())
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_document_failing_at_a_later_stage_costs_only_itself(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    # Documents go through the stages a batch at a time; one failing at chunking or at the
+    # dedupe keys is one warning, and its batch-mates are prepared as usual.
+    import summarizer.corpus as corpus
+
+    chunk, keys = corpus.chunk_sentences, corpus.sentence_keys
+
+    def bad_chunks(source: str, sentences: Any, max_tokens: int) -> Any:
+        if "district 3 " in sentences[0]:
+            raise ValueError("no chunks for you")
+        return chunk(source, sentences, max_tokens)
+
+    def bad_keys(sentences: Any) -> Any:
+        if "district 70 " in sentences[0]:
+            raise RecursionError
+        return keys(sentences)
+
+    monkeypatch.setattr("summarizer.corpus.chunk_sentences", bad_chunks)
+    monkeypatch.setattr("summarizer.corpus.sentence_keys", bad_keys)
+    monkeypatch.setattr("summarizer.corpus.threading.active_count", lambda: 1)
+    warned: list[str] = []
+    corpus_ = prepare_corpus([_story(i) for i in range(100)], warn=warned.append, workers=workers)
+    assert warned == [
+        "3.txt: cannot prepare (ValueError: no chunks for you), skipped",
+        "70.txt: nested too deeply to prepare, skipped",
+    ]
+    assert [s.path for s in corpus_.sources] == [f"{i}.txt" for i in range(100) if i not in (3, 70)]
+
+
+def test_documents_are_prepared_while_later_ones_are_still_unread() -> None:
+    # What lets the pool start before the last file is read: preparation takes documents from
+    # the iterator as it goes (after a bounded read-ahead), not all of them first.
+    pulled: list[int] = []
+    first_warning_at: list[int] = []
+
+    def documents() -> Any:
+        for i in range(2000):
+            pulled.append(i)
+            if i == 0:
+                yield RawDocument(path="empty.txt", text="Share\n\nTweet", meta=Metadata())
+            else:
+                yield _story(i)
+
+    def warn(message: str) -> None:
+        first_warning_at.append(len(pulled))
+
+    prepare_corpus(documents(), warn=warn, workers=1)
+    assert len(pulled) == 2000
+    assert first_warning_at and first_warning_at[0] < 1000

@@ -1,6 +1,7 @@
 import random
 
 import numpy as np
+import pytest
 
 from summarizer import dedupe
 from summarizer.dedupe import find_duplicates, jaccard, shingles, signatures
@@ -120,3 +121,63 @@ def test_signatures_match_the_minhash_definition_across_block_edges() -> None:
         ]
         assert row == expected
     assert got.dtype == np.uint32
+
+
+def test_sentence_keys_read_words_as_the_word_pattern_does() -> None:
+    # ASCII sentences take a translate-and-split path: the same words as \w+ finds.
+    rng = random.Random(5)
+    alphabet = "abcXYZ019_ .,;:'\"-()/!?\t\n$%&*+<=>@[]^`{|}~"
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60)))
+        assert dedupe._words(text) == dedupe._WORD.findall(text), repr(text)
+    for text in ("naïve café, 東京 and Москва", "x\u00a0y", "a\u2028b"):
+        assert dedupe._words(text) == dedupe._WORD.findall(text)
+
+
+def test_sets_are_gathered_by_their_smallest_member() -> None:
+    rng = random.Random(6)
+    for _ in range(50):
+        n = rng.randint(1, 60)
+        forest = dedupe.UnionFind(n)
+        for _ in range(rng.randint(0, n)):
+            forest.union(rng.randrange(n), rng.randrange(n))
+        copy_of = np.array([rng.randrange(n) for _ in range(rng.randint(0, 80))], dtype=np.int64)
+        naive: dict[int, list[int]] = {}
+        for member, k in enumerate(copy_of.tolist()):
+            naive.setdefault(forest.find(k), []).append(member)
+        expected = sorted((m for m in naive.values() if len(m) > 1), key=lambda m: m[0])
+        assert dedupe._roots(forest).tolist() == [forest.find(i) for i in range(n)]
+        assert dedupe._runs_by_root(forest, copy_of) == expected
+
+
+def test_a_bucket_already_linked_into_one_set_is_not_walked_again() -> None:
+    # Rows 0-2 share band 0; rows 3-4 share band 0 too (other values); row 5 is alone.
+    sig = np.zeros((6, dedupe.NUM_PERM), dtype=np.uint32)
+    sig[:, :] = np.arange(6, dtype=np.uint32)[:, None] * 100
+    sig[0:3, 0:2] = 7
+    sig[3:5, 0:2] = 9
+    forest = dedupe.UnionFind(6)
+    assert dedupe._candidate_buckets(sig, 0, dedupe._roots(forest)) == [[0, 1, 2], [3, 4]]
+    forest.union(3, 4)
+    assert dedupe._candidate_buckets(sig, 0, dedupe._roots(forest)) == [[0, 1, 2]]
+    forest.union(0, 1)  # 2 still apart: the bucket is still walked
+    assert dedupe._candidate_buckets(sig, 0, dedupe._roots(forest)) == [[0, 1, 2]]
+    assert dedupe._candidate_buckets(sig, 1, dedupe._roots(forest)) == []
+
+
+def test_signing_as_sources_arrive_finds_the_same_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Signatures are computed a block of distinct sentences at a time as sources are added;
+    # blocks of any size give the groups one block of everything gives.
+    rng = random.Random(8)
+    vocabulary = "alpha beta gamma delta epsilon zeta eta theta iota kappa".split()
+    base = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(6, 14))) for _ in range(40)]
+    sources = []
+    for s in range(30):
+        picked = [rng.choice(base) for _ in range(8)]
+        picked = [p if rng.random() < 0.5 else p + " " + rng.choice(base) for p in picked]
+        sources.append(_source(f"s{s}", [p + "." for p in picked]))
+    whole = find_duplicates(sources)
+    assert len(whole) >= 5
+    for block in (1, 3, 17):
+        monkeypatch.setattr(dedupe, "SIGN_BLOCK", block)
+        assert find_duplicates(sources) == whole

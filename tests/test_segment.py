@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 import yaml
 
-from summarizer.segment import detokenize, ends_with_abbreviation, sentence_spans, split_sentences
+from summarizer.segment import (
+    _CANDIDATE,
+    _candidates,
+    detokenize,
+    ends_with_abbreviation,
+    sentence_spans,
+    split_sentences,
+)
 
 CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).resolve().parents[1] / "evals" / "segment" / "cases.yaml").read_text()
@@ -111,3 +118,16 @@ def test_lowercased_detection_counts_like_a_per_character_loop() -> None:
             mixed = "".join(rng.choice(alphabet) for _ in range(size))
             for sample in (text, mixed, text.lower(), "Ⅷ" * size + text):
                 assert _is_lowercased(sample) == _is_lowercased_reference(sample)
+
+
+def test_candidate_stops_are_those_the_pattern_finds() -> None:
+    # The stops are found by a character class and the pattern tried only there: the same
+    # matches as trying it everywhere.
+    rng = random.Random(21)
+    pieces = ["word", "U.S.", "3.5", "...", "…", "?!", "!", ".", '"', "”", "’", ")", "]", " ", "\n"]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
+        begin = rng.randint(0, len(text))
+        end = rng.randint(begin, len(text))
+        expected = [m.span(0) + m.span(2) for m in _CANDIDATE.finditer(text, begin, end)]
+        assert [m.span(0) + m.span(2) for m in _candidates(text, begin, end)] == expected
