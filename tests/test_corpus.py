@@ -67,9 +67,8 @@ def test_a_document_failing_at_a_later_stage_costs_only_itself(
 ) -> None:
     # Documents go through the stages a batch at a time; one failing at chunking or at the
     # dedupe keys is one warning, and its batch-mates are prepared as usual.
-    import summarizer.corpus as corpus
-
-    chunk, keys = corpus.chunk_sentences, corpus.sentence_keys
+    from summarizer.dedupe import sentence_keys as keys
+    from summarizer.tokens import chunk_sentences as chunk
 
     def bad_chunks(source: str, sentences: Any, max_tokens: int) -> Any:
         if "district 3 " in sentences[0]:
