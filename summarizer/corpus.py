@@ -35,6 +35,7 @@ MAX_WORKERS = 4
 MAX_BATCH_DOCS = 32  # documents a worker takes at a time
 READ_AHEAD_DOCS = 512  # documents read before the pool and its batch size are chosen
 IN_FLIGHT = 4  # batches submitted and not yet taken back, per worker
+GC_PAUSE_DOCS = 256  # documents after which gathering pauses the garbage collector
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -97,17 +98,20 @@ def prepare_corpus(
     ``hint`` gets one line of advice when some articles name no outlet (the CLI prints it;
     the nightly job, which runs unattended, passes none).
     """
-    # The collector is paused meanwhile: gathering the corpus makes hundreds of thousands of
-    # objects (sources, sentences, chunks, duplicate members), none of them part of a cycle,
-    # and each full collection would walk all the ones made so far (a sixth of the time at
-    # 32,000 articles went there).
-    with _collector_paused():
+    # From the GC_PAUSE_DOCS-th document on, the garbage collector is paused: gathering a large
+    # corpus makes hundreds of thousands of objects (sources, sentences, chunks, duplicate
+    # members), none of them part of a cycle, and each full collection would walk all the ones
+    # made so far (a sixth of the time at 32,000 articles went there).
+    with contextlib.ExitStack() as paused:
         built: list[Source] = []
         pieces: list[tuple[tuple[str, int], ...]] = []
         # Near-duplicates are looked for over all the sources; what can be done source by source
         # is done as each arrives, while the pool prepares the next ones.
         finder = DuplicateFinder()
-        for doc, prepared in _map_documents(iter(documents), max_chunk_tokens, workers):
+        mapped = _map_documents(iter(documents), max_chunk_tokens, workers)
+        for n, (doc, prepared) in enumerate(mapped):
+            if n == GC_PAUSE_DOCS:
+                paused.enter_context(_COLLECTOR_PAUSE)
             if isinstance(prepared, str):
                 warn(prepared)
                 continue
@@ -136,15 +140,30 @@ def prepare_corpus(
         return Corpus(sources=tuple(sources), chunks=chunks, duplicates=duplicates)
 
 
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+class _CollectorPause:
+    """Pauses the garbage collector while any thread is inside (batch prepares corpora on
+    several threads at once); it comes back, if it was on, when the last one leaves."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.inside = 0
+        self.was_enabled = False
+
+    def __enter__(self) -> None:
+        with self.lock:
+            if self.inside == 0:
+                self.was_enabled = gc.isenabled()
+                gc.disable()
+            self.inside += 1
+
+    def __exit__(self, *_: object) -> None:
+        with self.lock:
+            self.inside -= 1
+            if self.inside == 0 and self.was_enabled:
+                gc.enable()
+
+
+_COLLECTOR_PAUSE = _CollectorPause()
 
 
 def sub_corpus(corpus: Corpus, sources: Sequence[Source]) -> Corpus:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 from storygen import make_day
 
-from summarizer.corpus import prepare_corpus
+from summarizer.corpus import GC_PAUSE_DOCS, _CollectorPause, prepare_corpus
 from summarizer.errors import InputError
 from summarizer.ingest import iter_documents
 from summarizer.types import Metadata, RawDocument
@@ -112,3 +113,40 @@ def test_documents_are_prepared_while_later_ones_are_still_unread() -> None:
     prepare_corpus(documents(), warn=warn, workers=1)
     assert len(pulled) == 2000
     assert first_warning_at and first_warning_at[0] < 1000
+
+
+def test_gathering_a_large_corpus_pauses_the_collector_and_restores_it() -> None:
+    # The warnings come from the gathering loop: the first document's, before the pause, and
+    # the last one's, after GC_PAUSE_DOCS documents.
+    empty = "Share\n\nTweet"
+    n = GC_PAUSE_DOCS + 10
+    docs = [_story(i) for i in range(n)]
+    docs[0] = RawDocument(path="first.txt", text=empty, meta=Metadata())
+    docs[-1] = RawDocument(path="last.txt", text=empty, meta=Metadata())
+    seen: list[tuple[str, bool]] = []
+    assert gc.isenabled()
+    prepare_corpus(docs, warn=lambda m: seen.append((m.split(":")[0], gc.isenabled())), workers=1)
+    assert seen == [("first.txt", True), ("last.txt", False)]
+    assert gc.isenabled()
+    # A small corpus leaves it alone.
+    seen.clear()
+    prepare_corpus(docs[:5], warn=lambda m: seen.append((m.split(":")[0], gc.isenabled())))
+    assert seen == [("first.txt", True)]
+
+
+def test_the_collector_comes_back_when_the_last_of_several_threads_is_done() -> None:
+    pause = _CollectorPause()
+    assert gc.isenabled()
+    pause.__enter__()
+    pause.__enter__()  # a second thread
+    pause.__exit__(None, None, None)
+    assert not gc.isenabled()
+    pause.__exit__(None, None, None)
+    assert gc.isenabled()
+    gc.disable()  # off before: stays off
+    try:
+        with pause:
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
