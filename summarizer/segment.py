@@ -104,6 +104,8 @@ def _is_lowercased(text: str) -> bool:
     letters = len(raw) - len(raw.translate(None, _ASCII_LETTERS))
     upper = len(raw) - len(raw.translate(None, _ASCII_UPPERCASE))
     if len(raw) < len(sample):
+        if upper >= _LOWERCASE_SHARE * (letters + len(sample) - len(raw)):
+            return False  # capitals enough, whatever the other characters are
         alpha = list(filter(str.isalpha, "".join(_NON_ASCII.findall(sample))))
         letters += len(alpha)
         upper += sum(map(str.isupper, alpha))
