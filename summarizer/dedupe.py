@@ -8,6 +8,7 @@ by several outlets is the corroboration signal the briefing uses.
 
 from __future__ import annotations
 
+import itertools
 import re
 import zlib
 from array import array
@@ -194,8 +195,10 @@ class DuplicateFinder:
         self.trigrams = array("Q")
         self.trigram_counts = array("q")
         self.signature_blocks: list[np.ndarray] = []
-        self.members: list[tuple[int, int]] = []  # (source number, index in the source)
-        self.copy_of = array("q")  # member -> index of its distinct sentence
+        # Each member's source number, its index in that source, and its distinct sentence.
+        self.member_source = array("q")
+        self.member_index = array("q")
+        self.copy_of = array("q")
         self.sources = 0
 
     def add(self, keys: Sequence[tuple[int, str]]) -> None:
@@ -203,8 +206,9 @@ class DuplicateFinder:
         number = self.sources
         self.sources += 1
         first_of, lengths, copy_of = self.first_of, self.lengths, self.copy_of
+        self.member_source.extend(itertools.repeat(number, len(keys)))
         for i, key in keys:
-            self.members.append((number, i))
+            self.member_index.append(i)
             k = first_of.get(key)
             if k is None:
                 k = first_of[key] = self.distinct
@@ -232,8 +236,7 @@ class DuplicateFinder:
 
     def groups(self, sources: Sequence[Source]) -> list[DuplicateGroup]:
         """The groups, given the sources that were added (in the same order, with their ids)."""
-        members = self.members
-        if len(members) < 2:
+        if len(self.copy_of) < 2:
             return []
         self._sign()
         forest = UnionFind(self.distinct)
@@ -246,12 +249,12 @@ class DuplicateFinder:
             for band in range(BANDS):
                 for bucket in _candidate_buckets(signature, band, _roots(forest)):
                     _link_bucket(bucket, sets, forest)
+        member_source, member_index = self.member_source, self.member_index
         result = []
         for idx in _runs_by_root(forest, np.frombuffer(self.copy_of, dtype=np.int64)):
             group = []
             for i in idx:
-                number, sentence = members[i]
-                source = sources[number]
+                source, sentence = sources[member_source[i]], member_index[i]
                 group.append(
                     DuplicateMember(
                         source=source.id, text=source.sentences[sentence], sentence=sentence

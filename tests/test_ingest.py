@@ -552,3 +552,25 @@ def test_default_warn_logs_and_nothing_is_printed(
     assert [r.name for r in caplog.records] == ["summarizer.ingest"]
     assert "empty.txt: empty file, skipped" in caplog.records[0].getMessage()
     assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.parametrize("reported", [0, 10])
+def test_a_file_longer_than_its_stat_says_is_read_whole_and_still_limited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reported: int
+) -> None:
+    # A file that grew after fstat (or one whose size the file system reports as 0) is read on
+    # past the size fstat gave, up to the limit; over the limit it is refused as before.
+    text = "The council met on Tuesday. " * 40
+    (tmp_path / "a.txt").write_text(text)
+    real_fstat = os.fstat
+
+    class _Shrunk:
+        def __init__(self, info: os.stat_result) -> None:
+            self.st_mode, self.st_size = info.st_mode, reported
+
+    monkeypatch.setattr("summarizer.ingest.os.fstat", lambda fd: _Shrunk(real_fstat(fd)))
+    docs = list(iter_documents([str(tmp_path / "a.txt")]))
+    assert [d.text for d in docs] == [text]
+    warned: list[str] = []
+    assert list(iter_documents([str(tmp_path)], max_bytes=100, warn=warned.append)) == []
+    assert len(warned) == 1 and "a.txt" in warned[0]
