@@ -149,7 +149,9 @@ def main() -> int:
         folder = Path(tmp)
         size = make_corpus(folder, args.articles, rng)
         floor_times(folder, threads=False)  # the files into the page cache
+        corpus = None
         for _ in range(max(1, args.repeat)):
+            corpus = None  # the last run's corpus is not held during the next one
             floor, floor_cpu = floor_times(folder, threads=False)
             floor_mt = floor_seconds(folder, threads=True)
             started, cpu = time.perf_counter(), cpu_seconds()
@@ -169,6 +171,7 @@ def main() -> int:
     floor_cpu = min(r["floor_cpu"] for r in runs)
     floor_mt = min(r["floor_mt"] for r in runs)
     paired = sorted(r["seconds"] / r["floor"] for r in runs)
+    assert corpus is not None
     result = {
         "articles": args.articles,
         "megabytes": round(size / 1e6, 2),
