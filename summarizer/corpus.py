@@ -39,19 +39,14 @@ GC_PAUSE_DOCS = 256  # documents after which gathering pauses the garbage collec
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
-def build_source(doc: RawDocument, source_id: str = "") -> Source | None:
-    """Clean and attribute one document; None when nothing of the story is left.
-
-    A source whose outlet nothing names gets an empty name; prepare_corpus labels it."""
-    return _attributed(doc, clean(doc.text), source_id)
-
-
-def _attributed(doc: RawDocument, cleaned: Cleaned, source_id: str = "") -> Source | None:
+def _attributed(doc: RawDocument, cleaned: Cleaned) -> Source | None:
+    """The cleaned document as a source (without its id); None when nothing of the story is
+    left. A source whose outlet nothing names gets an empty name; prepare_corpus labels it."""
     sentences = tuple(split_sentences(cleaned.text))
     if not sentences:
         return None
     return Source(
-        id=source_id,
+        id="",
         name=find_outlet(doc.text, cleaned, doc.meta, doc.path) or "",
         path=doc.path,
         text=cleaned.text,
