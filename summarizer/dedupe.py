@@ -8,13 +8,12 @@ by several outlets is the corroboration signal the briefing uses.
 
 from __future__ import annotations
 
-import itertools
 import re
 import zlib
 from array import array
 from collections.abc import Sequence
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -183,7 +182,7 @@ class DuplicateFinder:
     def __init__(self) -> None:
         # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
         # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members
-        # are kept as plain tuples; only those that end up in a group become DuplicateMembers.
+        # are kept as numbers; only those that end up in a group become DuplicateMembers.
         self.first_of: dict[str, int] = {}
         self.distinct = 0
         # Word hashes of the distinct sentences not yet signed, end to end, and their lengths
@@ -206,7 +205,7 @@ class DuplicateFinder:
         number = self.sources
         self.sources += 1
         first_of, lengths, copy_of = self.first_of, self.lengths, self.copy_of
-        self.member_source.extend(itertools.repeat(number, len(keys)))
+        self.member_source.extend(repeat(number, len(keys)))
         for i, key in keys:
             self.member_index.append(i)
             k = first_of.get(key)
@@ -279,14 +278,25 @@ def _candidate_buckets(sig: np.ndarray, band: int, roots: np.ndarray) -> list[li
             keys = (keys << np.uint64(32)) | block[:, column].astype(np.uint64)
     else:
         keys = block.view(np.dtype((np.void, block.dtype.itemsize * rows))).ravel()
-    order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-    starts = np.concatenate(([0], edges))
-    ends = np.concatenate((edges, [ordered.size]))
+    order, starts, ends = _equal_runs(keys)
     set_of = roots[order]
     mixed = np.minimum.reduceat(set_of, starts) != np.maximum.reduceat(set_of, starts)
-    keep = (ends - starts > 1) & mixed
+    return _indices(order, starts, ends, (ends - starts > 1) & mixed)
+
+
+def _equal_runs(values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The indices that sort ``values`` (stable, so equal values keep their order) and where
+    each run of equal values starts and ends in that order (``values`` not empty)."""
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
+    return order, np.concatenate(([0], edges)), np.concatenate((edges, [ordered.size]))
+
+
+def _indices(
+    order: np.ndarray, starts: np.ndarray, ends: np.ndarray, keep: np.ndarray
+) -> list[list[int]]:
+    """The kept runs, each as the list of its indices."""
     bounds = zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
     return [order[lo:hi].tolist() for lo, hi in bounds]
 
@@ -343,15 +353,8 @@ def _link_bucket(bucket: list[int], sets: _LazySets, forest: UnionFind) -> None:
 def _runs_by_root(forest: UnionFind, copy_of: np.ndarray) -> list[list[int]]:
     """The members (indices into ``copy_of``) of each set of two or more, ordered by their
     first member; each in increasing order."""
-    of_member = _roots(forest)[copy_of]
-    order = np.argsort(of_member, kind="stable")
-    ordered = of_member[order]
-    edges = np.flatnonzero(ordered[1:] != ordered[:-1]) + 1
-    starts = np.concatenate(([0], edges))
-    ends = np.concatenate((edges, [ordered.size]))
-    keep = ends - starts > 1
-    bounds = zip(starts[keep].tolist(), ends[keep].tolist(), strict=True)
-    runs = [order[a:b].tolist() for a, b in bounds]
+    order, starts, ends = _equal_runs(_roots(forest)[copy_of])
+    runs = _indices(order, starts, ends, ends - starts > 1)
     runs.sort(key=lambda run: run[0])
     return runs
 
