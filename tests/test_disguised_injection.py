@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.clean import MODEL, clean
+from summarizer.clean import MODEL, clean, injection
+from summarizer.clean.common import State
 from summarizer.clean.injection import _folds_to_itself, fold
 from summarizer.templating import fence, prompts_dir, render
 
@@ -217,3 +218,27 @@ def test_the_cheap_no_disguise_check_never_misses_a_fold() -> None:
             plain += 1
             assert fold(text) == text, text
     assert plain > 100  # the check does let ordinary text through
+
+
+def test_the_costly_document_wide_test_waits_for_a_disguised_paragraph(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Folding a whole document is the costly test; a document whose only odd letters are real
+    # words in another script never needs it, one with a disguised paragraph needs it once.
+    calls: list[str] = []
+    real = injection._disguise_suspected
+
+    def counted(low: str, state: State) -> bool:
+        calls.append(low)
+        return real(low, state)
+
+    monkeypatch.setattr(injection, "_disguise_suspected", counted)
+    foreign = "Мэр сказал, что расходы вырастут."
+    story = f"{BEFORE} {foreign}\n\n{AFTER}"
+    assert clean(story).text == story
+    assert calls == []
+    hidden = DISGUISES["cyrillic"](PHRASES[0])
+    cleaned = clean(f"{BEFORE} {foreign}\n\n{hidden}\n\n{AFTER} {foreign}")
+    assert cleaned.text == f"{BEFORE} {foreign}\n\n{AFTER} {foreign}"
+    assert [r.reason for r in cleaned.removed] == [MODEL]
+    assert len(calls) == 1

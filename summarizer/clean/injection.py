@@ -150,9 +150,10 @@ def _letter_spaced(text: str) -> bool:
     return False
 
 
-def _may_be_disguised(low: str) -> bool:
-    """Whether this paragraph is worth folding (the document as a whole already hinted)."""
-    if _letter_spaced(low):
+def _may_be_disguised(low: str, spaced: bool = True) -> bool:
+    """Whether this paragraph is worth folding (the document as a whole already hinted).
+    ``spaced`` False: letter-spacing is already ruled out."""
+    if spaced and _letter_spaced(low):
         return True
     if low.isascii():
         return False
@@ -171,11 +172,12 @@ def _disguise_suspected(low: str, state: State) -> bool:
 
 class _DisguiseTest:
     """Whether a paragraph of a document may hide text aimed at a model, for
-    drop_model_sentences: only if folding would change the paragraph and the whole document,
-    folded, hints at one. The document-wide test is costly; it is made only once a paragraph
-    that would change when folded is met, and most paragraphs do not."""
+    drop_model_sentences: only if folding would change the paragraph, the paragraph folded is
+    aimed at a model, and the whole document, folded, hints at one. Most paragraphs fold to
+    themselves; the document-wide test, the costly one, is made last, only for a paragraph that
+    passed the others."""
 
-    def __init__(self, low: str, state: State) -> None:
+    def __init__(self, paragraphs: list[str], low: str, state: State) -> None:
         if state.letter_spaced is None:
             state.letter_spaced = _letter_spaced(low)
         if state.odd_letters is None:
@@ -185,40 +187,51 @@ class _DisguiseTest:
         self.never = not (state.letter_spaced or state.odd_letters) and low.isascii()
         self.suspected: bool | None = None
         self.plain: dict[str, bool] = {}
+        # Whether any paragraph as given (and lowercased) may be letter-spaced: the one search
+        # over the whole document rules it out for all of them, where a search per paragraph
+        # would cost a call each. (A paragraph whose markup was cut must be searched itself.)
+        self.spaced = not self.never and _letter_spaced("\n".join(paragraphs))
+        self.low_spaced = not self.never and _letter_spaced(low)
 
     def possible(self, paragraphs: list[str]) -> bool:
         """False when looking paragraph by paragraph would find no disguise (and drop no empty
         paragraph): drop_model_sentences may return ``paragraphs`` as they are."""
         if self.never:
             return False
-        if all(paragraphs) and all(map(self._plain, paragraphs)):
-            return False
-        return self._suspected()
+        return not (all(paragraphs) and all(self._plain(p, self.spaced) for p in paragraphs))
 
-    def hides(self, paragraph: str) -> bool:
-        """Whether ``paragraph`` is worth the per-paragraph tests."""
-        return not self.never and not self._plain(paragraph) and self._suspected()
+    def hides(self, paragraph: str, low_paragraph: str, *, cut: bool) -> bool:
+        """Whether ``paragraph`` (``cut``: one whose markup was cut) is aimed at a model once
+        its disguises are undone."""
+        return (
+            not self.never
+            and not self._plain(paragraph, cut or self.spaced)
+            and _may_be_disguised(low_paragraph, cut or self.low_spaced)
+            and _disguised(paragraph)
+            and self._suspected()
+        )
 
     def _suspected(self) -> bool:
         if self.suspected is None:
             self.suspected = _disguise_suspected(self.low, self.state)
         return self.suspected
 
-    def _plain(self, paragraph: str) -> bool:
+    def _plain(self, paragraph: str, spaced: bool) -> bool:
         found = self.plain.get(paragraph)
         if found is None:
-            found = self.plain[paragraph] = _folds_to_itself(paragraph)
+            found = self.plain[paragraph] = _folds_to_itself(paragraph, spaced)
         return found
 
 
-def _folds_to_itself(text: str) -> bool:
+def _folds_to_itself(text: str, spaced: bool = True) -> bool:
     """True only if ``fold(text) == text`` (then ``_disguised(text)`` is False); cheaper than
-    folding: no format character, no look-alike, nothing NFKD changes, no letter-spacing."""
+    folding: no format character, no look-alike, nothing NFKD changes, no letter-spacing
+    (``spaced`` False: already ruled out)."""
     if not text.isascii() and (
         _FOLDED_AWAY.search(text) is not None or not unicodedata.is_normalized("NFKD", text)
     ):
         return False
-    return not _letter_spaced(text)
+    return not (spaced and _letter_spaced(text))
 
 
 def _without_marks(text: str) -> str:
@@ -391,17 +404,16 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
     markup = _mentions_markup(low)
     active = tuple(d for d in _MODEL_DETECTORS if d[0](low))
     # Disguises are looked for paragraph by paragraph only if the whole text, folded, hints at one.
-    disguise = _DisguiseTest(low, state)
+    disguise = _DisguiseTest(paragraphs, low, state)
     if not (markup or active or disguise.possible(paragraphs)):
         return paragraphs
     out: list[str] = []
     for paragraph, low_paragraph in zip(paragraphs, low.split("\n"), strict=True):
-        if markup and _mentions_markup(low_paragraph):
+        cut = markup and _mentions_markup(low_paragraph)
+        if cut:
             paragraph = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
             low_paragraph = paragraph.lower()
-        hidden = (
-            disguise.hides(paragraph) and _may_be_disguised(low_paragraph) and _disguised(paragraph)
-        )
+        hidden = disguise.hides(paragraph, low_paragraph, cut=cut)
         if not (hidden or _aimed_at_model(paragraph, low_paragraph, active)):
             if paragraph:
                 out.append(paragraph)
