@@ -52,7 +52,7 @@ def drop_model_lines(lines: list[str], state: State) -> list[str]:
 def _is_disguised_model_line(line: str) -> bool:
     if _is_model_line(line):
         return True
-    if _ODD_LETTER.search(line) is None and _SPACED.match(line) is None:
+    if (line.isascii() or _ODD_LETTER.search(line) is None) and _SPACED.match(line) is None:
         return False
     folded = fold(line).strip()
     return bool(folded) and folded != line and _is_model_line(folded)
