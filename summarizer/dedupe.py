@@ -249,17 +249,17 @@ class DuplicateFinder:
                 for bucket in _candidate_buckets(signature, band, _roots(forest)):
                     _link_bucket(bucket, sets, forest)
         member_source, member_index = self.member_source, self.member_index
+        # Members are made by the hundred thousand on a big corpus, visiting the sources out of
+        # order: their ids and sentences are read from two flat lists, not from each Source.
+        ids = [source.id for source in sources]
+        sentences = [source.sentences for source in sources]
         result = []
         for idx in _runs_by_root(forest, np.frombuffer(self.copy_of, dtype=np.int64)):
-            group = []
-            for i in idx:
-                source, sentence = sources[member_source[i]], member_index[i]
-                group.append(
-                    DuplicateMember(
-                        source=source.id, text=source.sentences[sentence], sentence=sentence
-                    )
-                )
-            result.append(DuplicateGroup(members=tuple(group)))
+            numbers = zip(
+                [member_source[i] for i in idx], [member_index[i] for i in idx], strict=True
+            )
+            members = [DuplicateMember(ids[n], sentences[n][k], k) for n, k in numbers]
+            result.append(DuplicateGroup(members=tuple(members)))
         # Most widely carried first; document order breaks ties (the sort is stable).
         result.sort(key=lambda g: -len(g.sources))
         return result
