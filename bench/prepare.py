@@ -4,11 +4,12 @@ Generates a reproducible corpus (fixed seed) of synthetic articles built from th
 sentences, shuffled and mutated, with boilerplate of the kinds real pages carry, then runs the
 real pipeline on it. Prints numbers; `--json` prints them as JSON. Not a test.
 
-    python bench/prepare.py [--articles 3000] [--repeat 3] [--json]
+    python bench/prepare.py [--articles 3000] [--repeat 3] [--stages] [--json]
 
 ``ratio_to_floor`` is the best prepare run over the best floor run; each prepare run also
 has its own floor, measured just before it, and the median of those paired ratios is given
 too (on a shared machine a neighbour's load moves single runs by a fifth or more).
+``--stages`` adds where the time goes: each stage run on its own, one after another.
 """
 
 from __future__ import annotations
@@ -23,9 +24,12 @@ import time
 from pathlib import Path
 
 from summarizer import pipeline
-from summarizer.dedupe import find_duplicates
+from summarizer.clean import clean
+from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS
+from summarizer.dedupe import DuplicateFinder, find_duplicates, sentence_keys
+from summarizer.ingest import iter_documents
 from summarizer.segment import split_sentences
-from summarizer.tokens import encoding
+from summarizer.tokens import chunk_sentences, encoding
 from summarizer.types import Source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -96,6 +100,43 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def stage_seconds(folder: Path) -> dict[str, float]:
+    """CPU seconds of each stage of prepare over the corpus, each run on its own in this process
+    (no pool, no overlap): where the time goes, for whoever works on it next."""
+    seconds: dict[str, float] = {}
+    started = time.process_time()
+
+    def lap(stage: str) -> None:
+        nonlocal started
+        now = time.process_time()
+        seconds[stage] = now - started
+        started = now
+
+    docs = list(iter_documents([str(folder)], warn=lambda _: None))
+    lap("read")
+    texts = [clean(doc.text).text for doc in docs]
+    lap("clean")
+    split = [tuple(split_sentences(text)) for text in texts]
+    lap("split")
+    for sentences in split:
+        chunk_sentences("", sentences, DEFAULT_MAX_CHUNK_TOKENS)
+    lap("tokens")
+    keys = [sentence_keys(sentences) for sentences in split]
+    lap("dedupe keys")
+    finder = DuplicateFinder()
+    for found in keys:
+        finder.add(found)
+    lap("dedupe add")
+    sources = [
+        Source(id=f"s{i}", name=f"s{i}", path="", text="", sentences=sentences)
+        for i, sentences in enumerate(split)
+    ]
+    started = time.process_time()
+    finder.groups(sources)
+    lap("dedupe groups")
+    return seconds
+
+
 def dedupe_curve(rng: random.Random, sizes: list[int]) -> list[dict[str, float]]:
     pool = seed_sentences()
     words = " ".join(pool).split()
@@ -135,6 +176,9 @@ def main() -> int:
     parser.add_argument("--curve", default="1000,10000,100000", help="dedupe sizes")
     parser.add_argument("--json", action="store_true")
     parser.add_argument(
+        "--stages", action="store_true", help="also time each stage on its own (CPU seconds)"
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=3,
@@ -149,9 +193,8 @@ def main() -> int:
         folder = Path(tmp)
         size = make_corpus(folder, args.articles, rng)
         floor_times(folder, threads=False)  # the files into the page cache
-        corpus = None
+        counts = (0, 0, 0)  # sentences, chunks, duplicate groups
         for _ in range(max(1, args.repeat)):
-            corpus = None  # the last run's corpus is not held during the next one
             floor, floor_cpu = floor_times(folder, threads=False)
             floor_mt = floor_seconds(folder, threads=True)
             started, cpu = time.perf_counter(), cpu_seconds()
@@ -165,13 +208,16 @@ def main() -> int:
                     "floor_mt": floor_mt,
                 }
             )
+            total = sum(len(source.sentences) for source in corpus.sources)
+            counts = (total, len(corpus.chunks), len(corpus.duplicates))
+            del corpus  # not held during the next run
+        stages = stage_seconds(folder) if args.stages else {}
     seconds = min(r["seconds"] for r in runs)
     floor = min(r["floor"] for r in runs)
     used_cpu = min(r["cpu"] for r in runs)
     floor_cpu = min(r["floor_cpu"] for r in runs)
     floor_mt = min(r["floor_mt"] for r in runs)
     paired = sorted(r["seconds"] / r["floor"] for r in runs)
-    assert corpus is not None
     result = {
         "articles": args.articles,
         "megabytes": round(size / 1e6, 2),
@@ -186,9 +232,14 @@ def main() -> int:
         "cpu_ratio_to_floor": round(used_cpu / floor_cpu, 2),
         "floor_seconds_all_cores": round(floor_mt, 3),
         "ratio_to_floor_all_cores": round(seconds / floor_mt, 2),
-        "sentences": sum(len(s.sentences) for s in corpus.sources),
-        "chunks": len(corpus.chunks),
-        "duplicate_groups": len(corpus.duplicates),
+        "sentences": counts[0],
+        "chunks": counts[1],
+        "duplicate_groups": counts[2],
+        # Each stage's CPU seconds on its own, and in floors (the floor's CPU seconds).
+        "stages": {
+            stage: {"cpu_seconds": round(cpu, 3), "floors": round(cpu / floor_cpu, 2)}
+            for stage, cpu in stages.items()
+        },
         "dedupe_curve": dedupe_curve(rng, [int(x) for x in args.curve.split(",")]),
     }
     if args.json:
@@ -196,8 +247,12 @@ def main() -> int:
         print()
     else:
         for key, value in result.items():
-            if key != "dedupe_curve":
+            if key not in ("dedupe_curve", "stages"):
                 print(f"{key:>18}: {value}")
+        if stages:
+            print("  stages, each on its own (CPU s, floors):")
+            for stage, cpu in stages.items():
+                print(f"    {stage:>14}: {cpu:7.3f} s  {cpu / floor_cpu:5.2f}")
         print("  dedupe curve (near-linear = flat us/sentence):")
         for p in result["dedupe_curve"]:
             print(
