@@ -242,3 +242,63 @@ def test_the_costly_document_wide_test_waits_for_a_disguised_paragraph(
     assert cleaned.text == f"{BEFORE} {foreign}\n\n{AFTER} {foreign}"
     assert [r.reason for r in cleaned.removed] == [MODEL]
     assert len(calls) == 1
+
+
+def spliced(phrase: str, markup: str) -> str:
+    """``phrase`` letter-spaced with ``markup`` after each letter's space: no letter-spacing
+    shows until the markup is cut ("i <img>g <img>n <img>o r e")."""
+    return re.sub(r"(?<=\S) (?=\S)", " " + markup, spaced(" ")(phrase))
+
+
+@pytest.mark.parametrize("markup", ["<img src=p.png>", "![](https://x.example/p.png)"])
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_a_disguise_closed_up_by_cutting_markup_is_dropped(markup: str, phrase: str) -> None:
+    hidden = spliced(phrase, markup)
+    assert injection._letter_spaced(hidden) is False  # nothing to see before the cut
+    for text in (f"{BEFORE}\n\n{hidden}\n\n{AFTER}", f"{BEFORE} Москва.\n\n{hidden}"):
+        cleaned = clean(text)
+        assert cleaned.text == text.replace(f"\n\n{hidden}", ""), cleaned.text
+        words = [r.text for r in cleaned.removed if r.reason == MODEL and r.text != markup]
+        assert words, cleaned.removed  # the spliced sentence itself, not only its markup
+
+
+def test_judging_the_costly_test_last_changes_no_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
+    # drop_model_sentences makes the document-wide test last, and rules letter-spacing out for
+    # all paragraphs at once; that must be an optimisation only. Random documents mixing real
+    # text in other scripts, markup and every disguise are cleaned both ways and compared.
+    plain = [
+        BEFORE, AFTER, "Мэр сказал, что расходы вырастут.", "The café in Αθήνα stayed open.",
+        "“Quoted,” she said — calmly.", "See ![chart](https://x.example/c.png?id=3) below.",
+        "It was <img src=x.png> spliced i<img src=y> g n o r e here.", "a b c d e f",
+    ]  # fmt: skip
+    disguised = [DISGUISES[name](phrase) for name in sorted(DISGUISES) for phrase in PHRASES[:3]]
+    disguised += [spliced(phrase, "<img src=p.png>") for phrase in PHRASES]
+    rng = random.Random(5)
+    documents = []
+    for _ in range(200):
+        picked = [
+            rng.choice(disguised if rng.random() < 0.1 else plain) for _ in range(rng.randint(1, 6))
+        ]
+        documents.append("".join(p + rng.choice((" ", "\n\n")) for p in picked).strip())
+    fast = [clean(text) for text in documents]
+
+    def possible(self: injection._DisguiseTest, paragraphs: list[str]) -> bool:
+        if self.never or (all(paragraphs) and all(map(_folds_to_itself, paragraphs))):
+            return False
+        return self._suspected()
+
+    def hides(self: injection._DisguiseTest, paragraph: str, low: str, *, cut: bool) -> bool:
+        # The definition, unoptimised: a paragraph whose markup was cut is judged on its own.
+        return (
+            (cut or not self.never)
+            and not _folds_to_itself(paragraph)
+            and (cut or self._suspected())
+            and injection._may_be_disguised(low)
+            and injection._disguised(paragraph)
+        )
+
+    monkeypatch.setattr(injection._DisguiseTest, "possible", possible)
+    monkeypatch.setattr(injection._DisguiseTest, "hides", hides)
+    assert [clean(text) for text in documents] == fast
+    dropped = sum(any(r.reason == MODEL for r in c.removed) for c in fast)
+    assert 20 < dropped < len(documents) - 20  # both kinds of document were met

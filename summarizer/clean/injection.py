@@ -201,12 +201,21 @@ class _DisguiseTest:
         return not (all(paragraphs) and all(self._plain(p, self.spaced) for p in paragraphs))
 
     def hides(self, paragraph: str, low_paragraph: str, *, cut: bool) -> bool:
-        """Whether ``paragraph`` (``cut``: one whose markup was cut) is aimed at a model once
-        its disguises are undone."""
+        """Whether ``paragraph`` is aimed at a model once its disguises are undone.
+
+        A paragraph whose markup was just cut (``cut``) is judged on its own: the cut can close
+        up a disguise ("i <img>g <img>n <img>o r e") that the document as given did not show,
+        so neither its letter-spacing search nor the document-wide test could see it."""
+        if cut:
+            return (
+                not self._plain(paragraph, True)
+                and _may_be_disguised(low_paragraph)
+                and _disguised(paragraph)
+            )
         return (
             not self.never
-            and not self._plain(paragraph, cut or self.spaced)
-            and _may_be_disguised(low_paragraph, cut or self.low_spaced)
+            and not self._plain(paragraph, self.spaced)
+            and _may_be_disguised(low_paragraph, self.low_spaced)
             and _disguised(paragraph)
             and self._suspected()
         )
