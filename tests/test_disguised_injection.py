@@ -262,6 +262,27 @@ def test_a_disguise_closed_up_by_cutting_markup_is_dropped(markup: str, phrase: 
         assert words, cleaned.removed  # the spliced sentence itself, not only its markup
 
 
+def broken(phrase: str, markup: str) -> str:
+    """``phrase`` with ``markup`` spliced into each longer word: "Ig<img>nore all pr<img>evious"."""
+    return re.sub(r"\b([^\W\d_]{2})(?=[^\W\d_]{2})", rf"\1{markup}", phrase)
+
+
+@pytest.mark.parametrize("markup", ["<img src=p.png>", "![](https://x.example/p.png)"])
+@pytest.mark.parametrize("phrase", PHRASES)
+def test_markup_spliced_into_words_does_not_hide_them(markup: str, phrase: str) -> None:
+    hidden = broken(phrase, markup)
+    assert hidden.count(markup) >= 3
+    cleaned = clean(f"{BEFORE}\n\n{hidden}\n\n{AFTER}")
+    assert cleaned.text == f"{BEFORE}\n\n{AFTER}", cleaned.text
+
+
+def test_markup_between_words_or_after_one_leaves_them_as_they_were() -> None:
+    text = "The new logo<img src=logo.png> was shown, and the <img src=m.png> mayor spoke."
+    assert clean(f"{BEFORE}\n\n{text}").text == (
+        f"{BEFORE}\n\nThe new logo was shown, and the mayor spoke."
+    )
+
+
 def test_judging_the_costly_test_last_changes_no_outcome(monkeypatch: pytest.MonkeyPatch) -> None:
     # drop_model_sentences makes the document-wide test last, and rules letter-spacing out for
     # all paragraphs at once; that must be an optimisation only. Random documents mixing real

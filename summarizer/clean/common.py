@@ -159,7 +159,11 @@ def drop_matching(
 
 
 def _cut(text: str, start: int, end: int) -> str:
-    """Cut ``text[start:end]`` out of a sentence and close the gap."""
+    """Cut ``text[start:end]`` out of a sentence and close the gap. What was glued to the cut
+    on both sides is glued together again: markup spliced into a word ("Ig<img>nore") must
+    not leave the word broken for the detectors that read it next."""
+    if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+        return text[:start] + text[end:]
     before, after = text[:start].rstrip(), text[end:].lstrip()
     if not before or not after:
         return before or after

@@ -423,7 +423,10 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
             paragraph = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
             low_paragraph = paragraph.lower()
         hidden = disguise.hides(paragraph, low_paragraph, cut=cut)
-        if not (hidden or _aimed_at_model(paragraph, low_paragraph, active)):
+        # The detectors the document as given hinted at; all of them once markup was cut from
+        # the paragraph, which can bring words together ("instruc<img>tions").
+        detectors = _MODEL_DETECTORS if cut else active
+        if not (hidden or _aimed_at_model(paragraph, low_paragraph, detectors)):
             if paragraph:
                 out.append(paragraph)
             continue
