@@ -12,6 +12,7 @@ from summarizer.clean.common import (
     MARKUP,
     NOT_LATIN_LETTER,
     RELATED,
+    TAG,
     State,
     drop_matching,
     ends_sentence,
@@ -80,19 +81,13 @@ def drop_site_chrome(items: list[str], state: State) -> list[str]:
     return drop_matching(items, state, CHROME, _is_chrome)
 
 
-_TAG = re.compile(
-    r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>",
-    re.IGNORECASE | re.DOTALL,
-)
-
-
 def strip_markup(paragraphs: list[str], state: State) -> list[str]:
     out: list[str] = []
     for paragraph in paragraphs:
         if "<" in paragraph:
-            for m in _TAG.finditer(paragraph):
+            for m in TAG.finditer(paragraph):
                 state.drop(m.group(), MARKUP)
-            paragraph = " ".join(_TAG.sub(" ", paragraph).split())
+            paragraph = " ".join(TAG.sub(" ", paragraph).split())
         if paragraph:
             out.append(paragraph)
     return out

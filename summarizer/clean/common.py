@@ -91,6 +91,11 @@ MONTH_NUMBER = {
 
 # Stripped to count the Latin letters in a heading or a paragraph.
 NOT_LATIN_LETTER = re.compile("[^A-Za-z\u00c0-\u024f]+")
+# HTML markup in text: a comment, a script or style block, an opening or closing tag.
+TAG = re.compile(
+    r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>|</?[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 def mentions(low: str, hints: Iterable[str]) -> bool:
@@ -158,11 +163,16 @@ def drop_matching(
     return kept
 
 
+def glued(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` sits inside a word, letters or digits on both sides: markup
+    spliced into a word ("Ig<img>nore"), whose cut must not leave the word broken."""
+    return start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum()
+
+
 def _cut(text: str, start: int, end: int) -> str:
-    """Cut ``text[start:end]`` out of a sentence and close the gap. What was glued to the cut
-    on both sides is glued together again: markup spliced into a word ("Ig<img>nore") must
-    not leave the word broken for the detectors that read it next."""
-    if start > 0 and end < len(text) and text[start - 1].isalnum() and text[end].isalnum():
+    """Cut ``text[start:end]`` out of a sentence and close the gap (with no space where it
+    was glued inside a word)."""
+    if glued(text, start, end):
         return text[:start] + text[end:]
     before, after = text[:start].rstrip(), text[end:].lstrip()
     if not before or not after:

@@ -14,7 +14,16 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-from summarizer.clean.common import MODEL, State, cut_all, drop_matching, mentions, replace_each
+from summarizer.clean.common import (
+    MODEL,
+    TAG,
+    State,
+    cut_all,
+    drop_matching,
+    glued,
+    mentions,
+    replace_each,
+)
 from summarizer.segment import split_sentences
 
 _FENCE_LINE = re.compile(
@@ -386,7 +395,7 @@ def _mentions_summary(low: str) -> bool:
 
 
 def _mentions_markup(low: str) -> bool:
-    return mentions(low, ("<", "`", "](", "inst]", "end of", ">>>"))
+    return mentions(low, ("<", "`", "](", "inst]", "end of", ">>>", "**", "__"))
 
 
 # Each detector: a cheap test on the lowercased text, then the test that decides.
@@ -408,6 +417,21 @@ def _aimed_at_model(text: str, low: str, detectors: _Detectors = _MODEL_DETECTOR
     return any(hinted(low) and found(text) for hinted, found in detectors)
 
 
+# What a reader does not see of marked-up text: tags, comments, emphasis marks.
+_MARKS = re.compile(rf"{TAG.pattern}|\*\*|__", TAG.flags)
+
+
+def _readings(text: str) -> tuple[str, ...]:
+    """``text``, and what a reader sees of it once its tags, comments and emphasis marks are
+    gone, when that differs: a mark glued to letters on both sides joins them ("Ig<span>nore",
+    "pre**vious**"), which the detectors must read as the words they are."""
+    if "<" not in text and "**" not in text and "__" not in text:
+        return (text,)
+
+    seen = " ".join(_MARKS.sub(lambda m: "" if glued(text, *m.span()) else " ", text).split())
+    return (text,) if seen == text else (text, seen)
+
+
 def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
     low = "\n".join(paragraphs).lower()
     markup = _mentions_markup(low)
@@ -424,18 +448,25 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
             low_paragraph = paragraph.lower()
         hidden = disguise.hides(paragraph, low_paragraph, cut=cut)
         # The detectors the document as given hinted at; all of them once markup was cut from
-        # the paragraph, which can bring words together ("instruc<img>tions").
+        # the paragraph, which can bring words together ("instruc<img>tions"). A paragraph
+        # with marks left is also read as a reader sees it, marks gone.
         detectors = _MODEL_DETECTORS if cut else active
-        if not (hidden or _aimed_at_model(paragraph, low_paragraph, detectors)):
+        aimed = _aimed_at_model(paragraph, low_paragraph, detectors)
+        for seen in _readings(paragraph)[1:]:
+            low_seen = seen.lower()
+            hidden = hidden or disguise.hides(seen, low_seen, cut=True)
+            aimed = aimed or _aimed_at_model(seen, low_seen)
+        if not (hidden or aimed):
             if paragraph:
                 out.append(paragraph)
             continue
         kept: list[str] = []
         tainted = False
         for sentence in split_sentences(paragraph):
+            readings = _readings(sentence)
             tainted = (
-                _aimed_at_model(sentence, sentence.lower())
-                or (hidden and _disguised(sentence))
+                any(_aimed_at_model(r, r.lower()) for r in readings)
+                or (hidden and any(map(_disguised, readings)))
                 or (tainted and _MODEL_FOLLOW_UP.match(sentence) is not None)
             )
             if tainted:
