@@ -427,7 +427,6 @@ def _readings(text: str) -> tuple[str, ...]:
     "pre**vious**"), which the detectors must read as the words they are."""
     if "<" not in text and "**" not in text and "__" not in text:
         return (text,)
-
     seen = " ".join(_MARKS.sub(lambda m: "" if glued(text, *m.span()) else " ", text).split())
     return (text,) if seen == text else (text, seen)
 
@@ -436,7 +435,8 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
     low = "\n".join(paragraphs).lower()
     markup = _mentions_markup(low)
     active = tuple(d for d in _MODEL_DETECTORS if d[0](low))
-    # Disguises are looked for paragraph by paragraph only if the whole text, folded, hints at one.
+    # Disguises are looked for paragraph by paragraph only if the whole text, folded, hints at
+    # one; a paragraph whose markup is cut, or read with its marks gone, on its own.
     disguise = _DisguiseTest(paragraphs, low, state)
     if not (markup or active or disguise.possible(paragraphs)):
         return paragraphs
