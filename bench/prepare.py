@@ -25,8 +25,8 @@ from pathlib import Path
 
 from summarizer import pipeline
 from summarizer.clean import clean
-from summarizer.corpus import DEFAULT_MAX_CHUNK_TOKENS
 from summarizer.dedupe import DuplicateFinder, find_duplicates, sentence_keys
+from summarizer.defaults import DEFAULT_MAX_CHUNK_TOKENS
 from summarizer.ingest import iter_documents
 from summarizer.segment import split_sentences
 from summarizer.tokens import chunk_sentences, encoding

@@ -183,8 +183,7 @@ class DuplicateFinder:
         # Exact copies (after normalising case and punctuation) share one entry: syndicated wire
         # copy repeats verbatim, and MinHash need only see each distinct sentence once. Members
         # are kept as numbers; only those that end up in a group become DuplicateMembers.
-        self.first_of: dict[str, int] = {}
-        self.distinct = 0
+        self.first_of: dict[str, int] = {}  # key -> number of its distinct sentence
         # Word hashes of the distinct sentences not yet signed, end to end, and their lengths
         # (not the words: a list of word strings per sentence would hold several times the
         # corpus in memory).
@@ -210,8 +209,7 @@ class DuplicateFinder:
             self.member_index.append(i)
             k = first_of.get(key)
             if k is None:
-                k = first_of[key] = self.distinct
-                self.distinct += 1
+                k = first_of[key] = len(first_of)
                 words = key.split(" ")
                 self.word_hashes.extend(map(_word_hash, words))
                 lengths.append(len(words))
@@ -238,10 +236,11 @@ class DuplicateFinder:
         if len(self.copy_of) < 2:
             return []
         self._sign()
-        forest = UnionFind(self.distinct)
-        if self.distinct > 1:
+        distinct = len(self.first_of)
+        forest = UnionFind(distinct)
+        if distinct > 1:
             flat = np.frombuffer(self.trigrams, dtype=np.uint64)
-            offsets = np.zeros(self.distinct + 1, dtype=np.int64)
+            offsets = np.zeros(distinct + 1, dtype=np.int64)
             np.cumsum(np.frombuffer(self.trigram_counts, dtype=np.int64), out=offsets[1:])
             sets = _LazySets(flat, offsets)
             signature = np.concatenate(self.signature_blocks)
