@@ -318,12 +318,12 @@ def test_judging_the_costly_test_last_changes_no_outcome(monkeypatch: pytest.Mon
             return False
         return self._suspected()
 
-    def hides(self: injection._DisguiseTest, paragraph: str, low: str, *, cut: bool) -> bool:
+    def hides(self: injection._DisguiseTest, paragraph: str, low: str, *, alone: bool) -> bool:
         # The definition, unoptimised: a paragraph whose markup was cut is judged on its own.
         return (
-            (cut or not self.never)
+            (alone or not self.never)
             and not _folds_to_itself(paragraph)
-            and (cut or self._suspected())
+            and (alone or self._suspected())
             and injection._may_be_disguised(low)
             and injection._disguised(paragraph)
         )

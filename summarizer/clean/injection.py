@@ -209,13 +209,14 @@ class _DisguiseTest:
             return False
         return not (all(paragraphs) and all(self._plain(p, self.spaced) for p in paragraphs))
 
-    def hides(self, paragraph: str, low_paragraph: str, *, cut: bool) -> bool:
+    def hides(self, paragraph: str, low_paragraph: str, *, alone: bool) -> bool:
         """Whether ``paragraph`` is aimed at a model once its disguises are undone.
 
-        A paragraph whose markup was just cut (``cut``) is judged on its own: the cut can close
-        up a disguise ("i <img>g <img>n <img>o r e") that the document as given did not show,
-        so neither its letter-spacing search nor the document-wide test could see it."""
-        if cut:
+        A paragraph that is not as the document gave it (its markup cut, or read with its
+        marks gone) is judged ``alone``: that can close up a disguise ("i <img>g <img>n <img>o
+        r e") the document did not show, so neither its letter-spacing search nor the
+        document-wide test could see it."""
+        if alone:
             return (
                 not self._plain(paragraph, True)
                 and _may_be_disguised(low_paragraph)
@@ -446,7 +447,7 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
         if cut:
             paragraph = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
             low_paragraph = paragraph.lower()
-        hidden = disguise.hides(paragraph, low_paragraph, cut=cut)
+        hidden = disguise.hides(paragraph, low_paragraph, alone=cut)
         # The detectors the document as given hinted at; all of them once markup was cut from
         # the paragraph, which can bring words together ("instruc<img>tions"). A paragraph
         # with marks left is also read as a reader sees it, marks gone.
@@ -454,7 +455,7 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
         aimed = _aimed_at_model(paragraph, low_paragraph, detectors)
         for seen in _readings(paragraph)[1:]:
             low_seen = seen.lower()
-            hidden = hidden or disguise.hides(seen, low_seen, cut=True)
+            hidden = hidden or disguise.hides(seen, low_seen, alone=True)
             aimed = aimed or _aimed_at_model(seen, low_seen)
         if not (hidden or aimed):
             if paragraph:
