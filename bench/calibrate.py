@@ -29,6 +29,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from shared_data import FRANK
+
 from summarizer.checker import Checker
 from summarizer.checker.calibrated import NAMES
 from summarizer.checker.calibration import (
@@ -51,7 +53,6 @@ from summarizer.checker.perturb import people_in, perturb_all
 from summarizer.segment import split_sentences
 
 ROOT = Path(__file__).resolve().parents[1]
-FRANK = ROOT.parent / "shared" / "factuality" / "frank_valid.jsonl"
 WEIGHTS = ROOT / "summarizer" / "checker" / "weights.json"
 FOLDS = 5
 # How much each data set weighs in the fit, in all (each split evenly between its classes).

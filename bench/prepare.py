@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from shared_data import FRANK
+
 from summarizer import pipeline
 from summarizer.clean import clean
 from summarizer.dedupe import DuplicateFinder, find_duplicates, sentence_keys
@@ -137,6 +139,62 @@ def stage_seconds(folder: Path) -> dict[str, float]:
     return seconds
 
 
+def measure(folder: Path, repeat: int) -> tuple[list[dict[str, float]], tuple[int, int, int]]:
+    """Runs of prepare over ``folder``, each right after its own floor, and what the last one
+    found: (sentences, chunks, duplicate groups)."""
+    floor_times(folder, threads=False)  # the files into the page cache
+    runs: list[dict[str, float]] = []
+    counts = (0, 0, 0)
+    for _ in range(max(1, repeat)):
+        floor, floor_cpu = floor_times(folder, threads=False)
+        floor_mt = floor_seconds(folder, threads=True)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        corpus = pipeline.prepare([str(folder)], warn=lambda _: None)
+        runs.append(
+            {
+                "seconds": time.perf_counter() - started,
+                "cpu": cpu_seconds() - cpu,
+                "floor": floor,
+                "floor_cpu": floor_cpu,
+                "floor_mt": floor_mt,
+            }
+        )
+        total = sum(len(source.sentences) for source in corpus.sources)
+        counts = (total, len(corpus.chunks), len(corpus.duplicates))
+        del corpus  # not held during the next run
+    return runs, counts
+
+
+def real_text(path: Path, repeat: int) -> dict[str, float]:
+    """The same ratios on real news: each distinct article of a FRANK-style jsonl file (an
+    "article" field) written as a file of its own. Small (FRANK's dev split has 149 articles),
+    so starting the pool weighs more than at 2,000 articles; {} when the file is absent."""
+    if not path.is_file():
+        print(f"note: {path} not found; no real-text figures", file=sys.stderr)
+        return {}
+    articles: dict[str, None] = {}
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                articles[json.loads(line)["article"]] = None
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        for i, article in enumerate(articles):
+            (folder / f"real_{i:05d}.txt").write_text(article + "\n")
+        # Three times the runs: each is short, so the machine's noise weighs more.
+        runs, _ = measure(folder, 3 * max(1, repeat))
+    paired = sorted(r["seconds"] / r["floor"] for r in runs)
+    return {
+        "articles": len(articles),
+        "megabytes": round(sum(len(a.encode()) + 1 for a in articles) / 1e6, 2),
+        "ratio_to_floor": round(min(r["seconds"] for r in runs) / min(r["floor"] for r in runs), 2),
+        "ratio_to_floor_paired_median": round(paired[len(paired) // 2], 2),
+        "cpu_ratio_to_floor": round(
+            min(r["cpu"] for r in runs) / min(r["floor_cpu"] for r in runs), 2
+        ),
+    }
+
+
 def dedupe_curve(rng: random.Random, sizes: list[int]) -> list[dict[str, float]]:
     pool = seed_sentences()
     words = " ".join(pool).split()
@@ -179,6 +237,13 @@ def main() -> int:
         "--stages", action="store_true", help="also time each stage on its own (CPU seconds)"
     )
     parser.add_argument(
+        "--real",
+        type=Path,
+        default=FRANK,
+        help="a jsonl file of real articles (an 'article' field each) to measure too; "
+        "default: FRANK's dev split beside the project, when present",
+    )
+    parser.add_argument(
         "--repeat",
         type=int,
         default=3,
@@ -188,30 +253,12 @@ def main() -> int:
     args = parser.parse_args()
     rng = random.Random(args.seed)
     encoding()  # load the tokenizer outside the timings
-    runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         size = make_corpus(folder, args.articles, rng)
-        floor_times(folder, threads=False)  # the files into the page cache
-        counts = (0, 0, 0)  # sentences, chunks, duplicate groups
-        for _ in range(max(1, args.repeat)):
-            floor, floor_cpu = floor_times(folder, threads=False)
-            floor_mt = floor_seconds(folder, threads=True)
-            started, cpu = time.perf_counter(), cpu_seconds()
-            corpus = pipeline.prepare([str(folder)], warn=lambda _: None)
-            runs.append(
-                {
-                    "seconds": time.perf_counter() - started,
-                    "cpu": cpu_seconds() - cpu,
-                    "floor": floor,
-                    "floor_cpu": floor_cpu,
-                    "floor_mt": floor_mt,
-                }
-            )
-            total = sum(len(source.sentences) for source in corpus.sources)
-            counts = (total, len(corpus.chunks), len(corpus.duplicates))
-            del corpus  # not held during the next run
+        runs, counts = measure(folder, args.repeat)
         stages = stage_seconds(folder) if args.stages else {}
+    real = real_text(args.real, args.repeat) if args.real else {}
     seconds = min(r["seconds"] for r in runs)
     floor = min(r["floor"] for r in runs)
     used_cpu = min(r["cpu"] for r in runs)
@@ -240,6 +287,7 @@ def main() -> int:
             stage: {"cpu_seconds": round(cpu, 3), "floors": round(cpu / floor_cpu, 2)}
             for stage, cpu in stages.items()
         },
+        "real_text": real,
         "dedupe_curve": dedupe_curve(rng, [int(x) for x in args.curve.split(",")]),
     }
     if args.json:
@@ -247,12 +295,16 @@ def main() -> int:
         print()
     else:
         for key, value in result.items():
-            if key not in ("dedupe_curve", "stages"):
+            if key not in ("dedupe_curve", "stages", "real_text"):
                 print(f"{key:>18}: {value}")
         if stages:
             print("  stages, each on its own (CPU s, floors):")
             for stage, cpu in stages.items():
                 print(f"    {stage:>14}: {cpu:7.3f} s  {cpu / floor_cpu:5.2f}")
+        if real:
+            print("  real text (FRANK's articles, one file each):")
+            for key, value in real.items():
+                print(f"    {key:>28}: {value}")
         print("  dedupe curve (near-linear = flat us/sentence):")
         for p in result["dedupe_curve"]:
             print(
