@@ -173,9 +173,18 @@ def _disguise_suspected(low: str, state: State) -> bool:
     """Whether the document, disguises undone, hints at text aimed at a model. Folding a whole
     article is costly, so it is done only where a disguise is plausible (letter-spacing,
     look-alikes from other scripts, compatibility forms, format characters); text that only
-    has accented letters is checked with its marks dropped, which is cheap."""
+    has accented letters is checked with its marks dropped, which is cheap.
+
+    It must hold wherever _disguised holds for a paragraph, so letter-spaced text that lost its
+    word breaks ("N o t e t o A I") is looked for with them gone, as _disguised does: the
+    letters of the whole document, folded, run through every paragraph's letters in turn."""
     if state.letter_spaced or state.odd_letters:
-        return _hints_at_model(fold(low).lower())
+        folded = fold(low).lower()
+        if _hints_at_model(folded):
+            return True
+        return (
+            bool(state.letter_spaced) and _SQUASHED.search(_NOT_LETTER.sub("", folded)) is not None
+        )
     return not low.isascii() and _hints_at_model(_without_marks(low))
 
 
@@ -261,7 +270,7 @@ def _without_marks(text: str) -> str:
 def _hints_at_model(folded_low: str) -> bool:
     if any(hinted(folded_low) for hinted, _ in _MODEL_DETECTORS):
         return True
-    return _letter_spaced(folded_low) or mentions(folded_low, _IGNORE.split("|"))
+    return _letter_spaced(folded_low)
 
 
 def _disguised(text: str) -> bool:
@@ -327,10 +336,11 @@ _SQUASHED = re.compile(
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 # A request to put something into the summary: the summary as the target, a request verb, and a
 # link or image (unless the text talks to "your summary" directly). Tested per sentence.
+_SUMMARY_NOUNS = "summary|summaries|response|answer|output|briefing|reply|recap"
 _SUMMARY_TARGET = re.compile(
     r"\b(?:(?:to|in|into|within|inside|with)\s+(?:the|this)"
     r"|(?:(?:to|in|into|within|inside|with)\s+)?(?:(?P<your>your)|any|each|every))"
-    r"\s+(?:summary|summaries|response|answer|output|briefing|reply|recap)\b"
+    rf"\s+(?:{_SUMMARY_NOUNS})\b"
     r"|\b(?:summary|summaries|recap)\s+(?:of|for)\s+this\s+(?:article|story|text|page|post)\b",
     re.IGNORECASE,
 )
@@ -380,23 +390,40 @@ def _mentions_word(low: str, pattern: re.Pattern[str]) -> bool:
     return False
 
 
+# Each cheap test below must be true of every text its pattern matches (lowercased): a word the
+# pattern cannot match without. A hint that misses one lets that form of injection through.
+_AI_HINTS = ("model", "assistant", "a.i.", "summari", "automated")
+
+
 def _mentions_ai(low: str) -> bool:
-    """A name for a model or an assistant: "ai" as a word (not inside "said"), "chatbot", ..."""
-    return any(_mentions_word(low, p) for p in _AI_WORDS) or mentions(
-        low, ("model", "assistant", "a.i.")
-    )
+    """A name for a model or an assistant: "ai" as a word (not inside "said"), "chatbot", ...
+    (what _ADDRESSED_TO_MODEL needs)."""
+    return any(_mentions_word(low, p) for p in _AI_WORDS) or mentions(low, _AI_HINTS)
+
+
+_IGNORE_HINTS = (*_IGNORE.split("|"), "instruction")
 
 
 def _mentions_ignore(low: str) -> bool:
-    return mentions(low, ("ignore", "disregard", "forget", "instruction", "prompt"))
+    """A verb of _IGNORE_INSTRUCTIONS, or its "new instructions:"."""
+    return mentions(low, _IGNORE_HINTS)
+
+
+_SUMMARY_HINTS = ("summar", *_SUMMARY_NOUNS.split("|"))
+_LINK_HINTS = ("link", "url", "image", "picture", "pixel", "markdown", "http")
 
 
 def _mentions_summary(low: str) -> bool:
-    return mentions(low, ("summar", "briefing", "recap", "your "))
+    """What _is_summary_request needs: a summary noun, and "your" or a link noun."""
+    return mentions(low, _SUMMARY_HINTS) and ("your" in low or mentions(low, _LINK_HINTS))
+
+
+# _MODEL_MARKUP's; "**" and "__" for the emphasis marks a paragraph is also read without.
+_MARKUP_HINTS = ("<", "`", "](", "inst]", ">>>", "untru", "external", "**", "__")
 
 
 def _mentions_markup(low: str) -> bool:
-    return mentions(low, ("<", "`", "](", "inst]", "end of", ">>>", "**", "__"))
+    return mentions(low, _MARKUP_HINTS)
 
 
 # Each detector: a cheap test on the lowercased text, then the test that decides.
@@ -443,14 +470,16 @@ def drop_model_sentences(paragraphs: list[str], state: State) -> list[str]:
         return paragraphs
     out: list[str] = []
     for paragraph, low_paragraph in zip(paragraphs, low.split("\n"), strict=True):
-        cut = markup and _mentions_markup(low_paragraph)
-        if cut:
-            paragraph = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
-            low_paragraph = paragraph.lower()
+        cut = False
+        if markup and _mentions_markup(low_paragraph):
+            left = cut_all(paragraph, _MODEL_MARKUP, state, reason=MODEL, word_start=False)
+            if left != paragraph:
+                paragraph, low_paragraph, cut = left, left.lower(), True
         hidden = disguise.hides(paragraph, low_paragraph, alone=cut)
         # The detectors the document as given hinted at; all of them once markup was cut from
-        # the paragraph, which can bring words together ("instruc<img>tions"). A paragraph
-        # with marks left is also read as a reader sees it, marks gone.
+        # the paragraph, which can bring words together ("instruc<img>tions"); a paragraph
+        # nothing was cut from is as the document gave it. A paragraph with marks left is also
+        # read as a reader sees it, marks gone.
         detectors = _MODEL_DETECTORS if cut else active
         aimed = _aimed_at_model(paragraph, low_paragraph, detectors)
         for seen in _readings(paragraph)[1:]:
