@@ -53,13 +53,26 @@ def drop_model_lines(lines: list[str], state: State) -> list[str]:
     joined = "\n".join(lines)
     state.letter_spaced = _letter_spaced(joined)
     state.odd_letters = not joined.isascii() and _ODD_LETTER.search(joined) is not None
-    if not (state.letter_spaced or state.odd_letters):
+    if state.letter_spaced or state.odd_letters:
+        return drop_matching(lines, state, MODEL, _is_disguised_model_line)
+    if joined.isascii() or unicodedata.is_normalized("NFKD", joined):
         return drop_matching(lines, state, MODEL, _is_model_line)
-    return drop_matching(lines, state, MODEL, _is_disguised_model_line)
+    # Accented, long-s, ligature and other compatibility letters ("Sýstem:", "ſystem:"): a line
+    # is also read with them undone, if it could start a role marker or fence once they are.
+    return drop_matching(lines, state, MODEL, _is_marked_model_line)
+
+
+def _is_marked_model_line(line: str) -> bool:
+    if _is_model_line(line):
+        return True
+    if line.isascii() or (line[0].isascii() and line[0] not in _MODEL_LINE_START):
+        return False
+    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", line)).strip()
+    return bare != line and bool(bare) and _is_model_line(bare)
 
 
 def _is_disguised_model_line(line: str) -> bool:
-    if _is_model_line(line):
+    if _is_marked_model_line(line):
         return True
     if (line.isascii() or _ODD_LETTER.search(line) is None) and _SPACED.match(line) is None:
         return False
