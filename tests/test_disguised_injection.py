@@ -239,6 +239,29 @@ def test_each_detector_is_hinted_at_by_every_text_it_catches() -> None:
     assert min(caught.values()) >= 20, caught  # every detector was put to the test
 
 
+def test_lowercasing_changes_no_letter_spacing_but_with_one_character() -> None:
+    # Letter-spacing is looked for once in a document and its lowercase copy is assumed to
+    # agree unless it holds the one character lowercasing lengthens: over all of Unicode, every
+    # other character lowercases to one character of the same kind (letter or not, spacer or
+    # not), so a spaced run matches at the same place in both.
+    letter = re.compile(r"[^\W\d_]")
+    spacers = {spacer for spacer, _ in injection._SPACED_HINTS}
+    lengthened = []
+    for code in range(0x110000):
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        ch = chr(code)
+        low = ch.lower()
+        if len(low) != 1:
+            lengthened.append(ch)
+            continue
+        assert bool(letter.match(ch)) == bool(letter.match(low)), hex(code)
+        assert (ch in spacers) == (low in spacers), hex(code)
+    assert lengthened == [injection._LENGTHENED_BY_LOWER]
+    text = "Officials met in \u0130 S T offices."
+    assert injection._letter_spaced(text) and not injection._letter_spaced(text.lower())
+
+
 def test_the_cheap_no_disguise_check_never_misses_a_fold() -> None:
     # drop_model_sentences skips folding paragraphs that fold to themselves; the cheap check
     # must only say so when folding would really change nothing.

@@ -201,6 +201,9 @@ def _disguise_suspected(low: str, state: State) -> bool:
     return not low.isascii() and _hints_at_model(_without_marks(low))
 
 
+_LENGTHENED_BY_LOWER = "\u0130"  # "İ".lower() is "i" and a combining dot
+
+
 class _DisguiseTest:
     """Whether a paragraph of a document may hide text aimed at a model, for
     drop_model_sentences: only if folding would change the paragraph, the paragraph folded is
@@ -221,8 +224,13 @@ class _DisguiseTest:
         # Whether any paragraph as given (and lowercased) may be letter-spaced: the one search
         # over the whole document rules it out for all of them, where a search per paragraph
         # would cost a call each. (A paragraph whose markup was cut must be searched itself.)
-        self.spaced = not self.never and _letter_spaced("\n".join(paragraphs))
-        self.low_spaced = not self.never and _letter_spaced(low)
+        joined = "\n".join(paragraphs)
+        self.spaced = not self.never and _letter_spaced(joined)
+        # Lowercasing keeps every character's length, and whether it is a letter or a spacer,
+        # except for one, which it lengthens: without it, the lowercase gives the same answer.
+        self.low_spaced = self.spaced
+        if _LENGTHENED_BY_LOWER in joined:
+            self.low_spaced = not self.never and _letter_spaced(low)
 
     def possible(self, paragraphs: list[str]) -> bool:
         """False when looking paragraph by paragraph would find no disguise (and drop no empty
