@@ -67,7 +67,7 @@ def _is_marked_model_line(line: str) -> bool:
         return True
     if line.isascii() or (line[0].isascii() and line[0] not in _MODEL_LINE_START):
         return False
-    bare = _COMBINING.sub("", unicodedata.normalize("NFKD", line)).strip()
+    bare = _unmarked(line).strip()
     return bare != line and bool(bare) and _is_model_line(bare)
 
 
@@ -153,15 +153,19 @@ def fold(text: str) -> str:
     """A copy of ``text`` with its disguises undone; only the detectors read it."""
     text = _FORMAT.sub("", text)
     if not text.isascii():
-        decomposed = unicodedata.normalize("NFKD", text)
-        if decomposed != text:
-            text = _COMBINING.sub("", decomposed)
+        text = _unmarked(text)
         if _CONFUSABLE.search(text):
             text = replace_each(text, _CONFUSABLE, _CONFUSABLES)
     if _letter_spaced(text):
         # Close the gap between one-letter "words": "N o t e  t o  A I" -> "Note to AI".
         text = " ".join(_SPACED_LETTER.sub(r"\1", text).split())
     return text
+
+
+def _unmarked(text: str) -> str:
+    """``text`` decomposed (compatibility forms too), its combining marks dropped."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return text if decomposed == text else _COMBINING.sub("", decomposed)
 
 
 def _letter_spaced(text: str) -> bool:
