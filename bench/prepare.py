@@ -29,6 +29,7 @@ from pathlib import Path
 from shared_data import FRANK
 
 from summarizer import pipeline
+from summarizer.checker.calibration import load_jsonl
 from summarizer.clean import clean
 from summarizer.dedupe import DuplicateFinder, find_duplicates, sentence_keys
 from summarizer.defaults import DEFAULT_MAX_CHUNK_TOKENS
@@ -54,12 +55,7 @@ def seed_sentences() -> list[str]:
 
 def real_sentences(path: Path) -> list[str]:
     """The sentences of the distinct articles of a FRANK-style jsonl file ("article" fields)."""
-    articles: set[str] = set()
-    with path.open(encoding="utf-8") as lines:
-        for line in lines:
-            if line.strip():
-                articles.add(json.loads(line)["article"])
-    return _long_sentences(sorted(articles))
+    return _long_sentences(sorted({str(row["article"]) for row in load_jsonl(path)}))
 
 
 def _long_sentences(texts: Iterable[str]) -> list[str]:
@@ -194,15 +190,18 @@ def real_text(path: Path, n: int, seed: int, repeat: int) -> dict[str, float]:
         folder = Path(tmp)
         size = make_corpus(folder, n, random.Random(seed), real_sentences(path))
         runs, _ = measure(folder, repeat)
+    return {"articles": n, "megabytes": round(size / 1e6, 2), **ratios(runs)}
+
+
+def ratios(runs: list[dict[str, float]]) -> dict[str, float]:
+    """prepare over its floor: the best run over the best floor, the median of each run over
+    its own floor, and the same best-over-best in CPU seconds."""
+    best = {key: min(r[key] for r in runs) for key in runs[0]}
     paired = sorted(r["seconds"] / r["floor"] for r in runs)
     return {
-        "articles": n,
-        "megabytes": round(size / 1e6, 2),
-        "ratio_to_floor": round(min(r["seconds"] for r in runs) / min(r["floor"] for r in runs), 2),
+        "ratio_to_floor": round(best["seconds"] / best["floor"], 2),
         "ratio_to_floor_paired_median": round(paired[len(paired) // 2], 2),
-        "cpu_ratio_to_floor": round(
-            min(r["cpu"] for r in runs) / min(r["floor_cpu"] for r in runs), 2
-        ),
+        "cpu_ratio_to_floor": round(best["cpu"] / best["floor_cpu"], 2),
     }
 
 
@@ -270,26 +269,23 @@ def main() -> int:
         runs, counts = measure(folder, args.repeat)
         stages = stage_seconds(folder) if args.stages else {}
     real = real_text(Path(args.real), args.articles, args.seed, args.repeat) if args.real else {}
-    seconds = min(r["seconds"] for r in runs)
-    floor = min(r["floor"] for r in runs)
-    used_cpu = min(r["cpu"] for r in runs)
-    floor_cpu = min(r["floor_cpu"] for r in runs)
-    floor_mt = min(r["floor_mt"] for r in runs)
-    paired = sorted(r["seconds"] / r["floor"] for r in runs)
+    best = {key: min(r[key] for r in runs) for key in runs[0]}
+    seconds, floor_cpu = best["seconds"], best["floor_cpu"]
+    ratio = ratios(runs)
     result = {
         "articles": args.articles,
         "megabytes": round(size / 1e6, 2),
         "seconds": round(seconds, 3),
         "articles_per_s": round(args.articles / seconds, 1),
         "mb_per_s": round(size / 1e6 / seconds, 2),
-        "floor_seconds": round(floor, 3),
-        "ratio_to_floor": round(seconds / floor, 2),
-        "ratio_to_floor_paired_median": round(paired[len(paired) // 2], 2),
+        "floor_seconds": round(best["floor"], 3),
+        "ratio_to_floor": ratio["ratio_to_floor"],
+        "ratio_to_floor_paired_median": ratio["ratio_to_floor_paired_median"],
         "runs": len(runs),
-        "cpu_seconds": round(used_cpu, 2),
-        "cpu_ratio_to_floor": round(used_cpu / floor_cpu, 2),
-        "floor_seconds_all_cores": round(floor_mt, 3),
-        "ratio_to_floor_all_cores": round(seconds / floor_mt, 2),
+        "cpu_seconds": round(best["cpu"], 2),
+        "cpu_ratio_to_floor": ratio["cpu_ratio_to_floor"],
+        "floor_seconds_all_cores": round(best["floor_mt"], 3),
+        "ratio_to_floor_all_cores": round(seconds / best["floor_mt"], 2),
         "sentences": counts[0],
         "chunks": counts[1],
         "duplicate_groups": counts[2],
