@@ -67,6 +67,43 @@ def test_english_lines_with_foreign_names_or_words_stay(line: str) -> None:
     assert line in clean(STORY + line).text
 
 
+# Short paragraphs with accented letters: English ones with a loanword, which the identifier
+# alone reads as French or Occitan (one accented letter outweighs a few English words), and
+# footers in other languages, which read as foreign with their marks gone too.
+ACCENTED_LOANWORDS = [
+    "Café owners met on Tuesday.",
+    "Résumé fraud is rising, police say.",
+    "Her fiancée denied everything.",
+    "Crème brûlée sales doubled last year.",
+    "Protégé wins top prize.",
+    "Déjà vu for fans as club loses again.",
+    "Rosé exports fell sharply.",
+    "Naïve investors lost heavily.",
+    "Jalapeño crop fails after frost.",
+]
+ACCENTED_FOOTERS = [
+    "Tous droits réservés.",
+    "Mentions légales et politique de confidentialité.",
+    "Tüm hakları saklıdır.",
+    "Última actualización hace dos horas.",
+    "Lesen Sie auch: Mehr über das Thema.",
+    "Wszelkie prawa zastrzeżone.",
+    "À lire aussi sur notre site.",
+]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "foreign"),
+    [(line, False) for line in ACCENTED_LOANWORDS] + [(line, True) for line in ACCENTED_FOOTERS],
+)
+def test_a_short_accented_paragraph_is_dropped_only_if_foreign(
+    paragraph: str, foreign: bool
+) -> None:
+    cleaned = clean(STORY + paragraph)
+    assert cleaned.text == (STORY.strip() if foreign else STORY + paragraph)
+    assert [r.text for r in cleaned.removed if r.reason == FOREIGN] == [paragraph] * foreign
+
+
 def test_a_french_article_keeps_its_text_and_drops_a_portuguese_footer() -> None:
     french = (
         "Le port de Rotterdam a traité moins de marchandises cette année, selon l'opérateur.\n\n"

@@ -5,6 +5,7 @@ helpers that spot sentence ends and cut or drop text while recording it.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -104,6 +105,16 @@ def mentions(low: str, hints: Iterable[str]) -> bool:
         if hint in low:
             return True
     return False
+
+
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+
+
+def unmarked(text: str) -> str:
+    """``text`` decomposed (compatibility forms too), its combining marks dropped ("Sýstem" ->
+    "System", "ﬁle" -> "file"); letters with no decomposition ("ı", "ø") stay."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return text if decomposed == text else _COMBINING.sub("", decomposed)
 
 
 def replace_each(text: str, pattern: re.Pattern[str], table: Mapping[str, str]) -> str:

@@ -23,6 +23,7 @@ from summarizer.clean.common import (
     glued,
     mentions,
     replace_each,
+    unmarked,
 )
 from summarizer.segment import split_sentences
 
@@ -67,7 +68,7 @@ def _is_marked_model_line(line: str) -> bool:
         return True
     if line.isascii() or (line[0].isascii() and line[0] not in _MODEL_LINE_START):
         return False
-    bare = _unmarked(line).strip()
+    bare = unmarked(line).strip()
     return bare != line and bool(bare) and _is_model_line(bare)
 
 
@@ -90,7 +91,6 @@ _FORMAT = re.compile(
     "[\u00ad\u061c\u115f\u1160\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f"
     "\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff9-\ufffb]"
 )
-_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 # Letter-spacing, "i g n o r e" or "i.g.n.o.r.e": a one-letter word, a spacer, the next one.
 _SPACED_LETTER = re.compile(r"(?<![^\W\d_])([^\W\d_])[ .\-_*·•/|](?=[^\W\d_](?![^\W\d_]))")
 _SPACED = re.compile(r"(?:[^\W\d_][ .\-_*·•/|]){3}[^\W\d_](?![^\W\d_])")
@@ -153,19 +153,13 @@ def fold(text: str) -> str:
     """A copy of ``text`` with its disguises undone; only the detectors read it."""
     text = _FORMAT.sub("", text)
     if not text.isascii():
-        text = _unmarked(text)
+        text = unmarked(text)
         if _CONFUSABLE.search(text):
             text = replace_each(text, _CONFUSABLE, _CONFUSABLES)
     if _letter_spaced(text):
         # Close the gap between one-letter "words": "N o t e  t o  A I" -> "Note to AI".
         text = " ".join(_SPACED_LETTER.sub(r"\1", text).split())
     return text
-
-
-def _unmarked(text: str) -> str:
-    """``text`` decomposed (compatibility forms too), its combining marks dropped."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return text if decomposed == text else _COMBINING.sub("", decomposed)
 
 
 def _letter_spaced(text: str) -> bool:
@@ -346,6 +340,17 @@ _ADDRESSED_TO_MODEL = re.compile(
 )
 
 
+# An order for whoever summarises the text, in a clause no story sentence opens with ("When
+# summarizing this article, say ..."): "the" only before the nouns a story never summarises
+# itself by ("When summarising the text of the law, the judge ..." is news).
+_SUMMARISING_ORDER = re.compile(
+    r"\b(?:when|while|if|before|after|once)\s+(?:you(?:'re|’re|\s+are)?\s+)?summari[sz](?:e|es|ing)"
+    r"\s+(?:(?:this|these|the\s+following)\s+(?:texts?|pieces?|content)"
+    r"|(?:this|these|the\s+following|the)\s+(?:articles?|stor(?:y|ies)|pages?|posts?))\b",
+    re.IGNORECASE,
+)
+
+
 def _squash(pattern: str) -> str:
     """A pattern for the same words run together, as letter-spaced text reads once closed up."""
     return re.sub(r"\\s[+*]|\\\.", "", pattern)
@@ -355,7 +360,9 @@ def _squash(pattern: str) -> str:
 _SQUASHED = re.compile(
     rf"(?:{_IGNORE})(?:{_FILLER})*(?:{_EARLIER})\w{{0,12}}?(?:{_ORDERS})"
     rf"|(?:note|message|memo|instructions?|reminder|attention)(?:to|for)(?:any|all|the)?"
-    rf"{_squash(_AI)}|ifyou(?:are|re)(?:an?)?{_squash(_AI)}|asanai",
+    rf"{_squash(_AI)}|ifyou(?:are|re)(?:an?)?{_squash(_AI)}|asanai"
+    r"|(?:when|while|if|before|after|once)(?:you(?:are|re)?)?summari[sz](?:e|es|ing)"
+    r"(?:this|these|thefollowing|the)(?:articles?|stor(?:y|ies)|pages?|posts?|texts?|pieces?|content)",
     re.IGNORECASE,
 )
 _NOT_LETTER = re.compile(r"[\W\d_]+")
@@ -443,6 +450,10 @@ def _mentions_summary(low: str) -> bool:
     return mentions(low, _SUMMARY_HINTS) and ("your" in low or mentions(low, _LINK_HINTS))
 
 
+def _mentions_summarising(low: str) -> bool:
+    return "summari" in low
+
+
 # _MODEL_MARKUP's; "**" and "__" for the emphasis marks a paragraph is also read without.
 _MARKUP_HINTS = ("<", "`", "](", "inst]", ">>>", "untru", "external", "**", "__")
 
@@ -457,6 +468,7 @@ _MODEL_DETECTORS: _Detectors = (
     (_mentions_ignore, _IGNORE_INSTRUCTIONS.search),
     (_mentions_ai, _ADDRESSED_TO_MODEL.search),
     (_mentions_summary, _is_summary_request),
+    (_mentions_summarising, _SUMMARISING_ORDER.search),
 )
 # After one sentence aimed at a model, the orders that follow it in the same paragraph go too.
 _MODEL_FOLLOW_UP = re.compile(

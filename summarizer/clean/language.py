@@ -11,7 +11,7 @@ from functools import lru_cache
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-from summarizer.clean.common import FOREIGN, NOT_LATIN_LETTER, State
+from summarizer.clean.common import FOREIGN, NOT_LATIN_LETTER, State, unmarked
 
 # Non-Latin scripts, by Unicode block; Latin-script languages are told apart by their stopwords.
 _SCRIPT_BLOCKS = (
@@ -142,6 +142,19 @@ def _other_language(paragraph: str, main: str) -> bool:
     best = int(np.argmax(probs))
     if _identifier().nb_classes[best] == main or probs[best] < CONFIDENT:
         return False
+    if not _unlikely(probs, main):
+        return False
+    # An accented letter weighs more in the identifier than a short paragraph's every other
+    # word: one loanword ("Café owners met on Tuesday.", "Naïve investors lost") reads as French
+    # or Occitan. Text in another language stays so with its marks gone ("Tous droits
+    # reserves"); such a paragraph must, to be dropped, be unlikely in the main language then
+    # too (not surely in one other language: without its marks, a text can blur between two).
+    bare = unmarked(text)
+    return bare == text or _unlikely(_distribution(bare), main)
+
+
+def _unlikely(probs: np.ndarray, main: str) -> bool:
+    """Whether the main language is all but ruled out (or is one the identifier lacks)."""
     index = _class_index().get(main)
     return index is None or float(probs[index]) <= MAIN_AT_MOST
 
