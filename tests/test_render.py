@@ -5,19 +5,30 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 
 import pytest
 
-from summarizer.render import briefing_words, md_escape, plural, quotes_to_show, render_briefing
+from summarizer.render import (
+    briefing_words,
+    corpus_text,
+    md_escape,
+    plural,
+    quotes_to_show,
+    render_briefing,
+)
 from summarizer.types import (
     Briefing,
+    Chunk,
     Claimant,
+    Corpus,
     Disagreement,
     Evidence,
     Lede,
     Point,
     Position,
     Quote,
+    Source,
     SourceRef,
     Usage,
 )
@@ -198,3 +209,29 @@ def test_briefing_words_counts_what_a_reader_reads() -> None:
     # Everything in the reader's part, and nothing of the header or the source list.
     assert 40 < words < 130
     assert briefing_words(Briefing(**{**b.__dict__, "quotes": ()})) < words
+
+
+class _CountedTuple(tuple[Chunk, ...]):
+    """A tuple that counts how often it is walked through."""
+
+    walks = 0
+
+    def __iter__(self) -> Iterator[Chunk]:
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_prepare_text_reads_the_chunks_once_however_many_sources() -> None:
+    sources = tuple(
+        Source(
+            id=f"s{i}", name=f"Outlet {i}", path=f"{i}.txt", text="A. B.", sentences=("A.", "B.")
+        )
+        for i in range(40)
+    )
+    chunks = _CountedTuple(
+        Chunk(source=f"s{i}", text="A. B.", tokens=3 + k) for i in range(40) for k in range(2)
+    )
+    text = corpus_text(Corpus(sources=sources, chunks=chunks, duplicates=()))
+    assert _CountedTuple.walks == 1
+    # Each source still gets its own chunks and their tokens (3 + 4).
+    assert text.count("2 sentences, 2 chunks, 7 tokens, 0 removals") == 40
