@@ -102,12 +102,6 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
         default=20.0,
         help="skip files larger than this many MB (default: 20)",
     )
-    p.add_argument(
-        "--max-chunk-tokens",
-        type=_positive_int,
-        default=DEFAULT_MAX_CHUNK_TOKENS,
-        help=f"token budget per chunk (default: {DEFAULT_MAX_CHUNK_TOKENS})",
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
         "what was removed and why, token-counted chunks, and duplicate passages across sources.",
     )
     _add_input_args(p)
+    p.add_argument(
+        "--max-chunk-tokens",
+        type=_positive_int,
+        default=DEFAULT_MAX_CHUNK_TOKENS,
+        help=f"token budget per chunk (default: {DEFAULT_MAX_CHUNK_TOKENS})",
+    )
     p.add_argument("--format", choices=["json", "text"], default="text", help="output format")
     p.set_defaults(func=_cmd_prepare)
 
@@ -299,7 +299,6 @@ def _cmd_brief(args: argparse.Namespace) -> int:
             settings=settings,
             max_points=settings.max_points,
             max_sources=settings.max_sources,
-            max_chunk_tokens=args.max_chunk_tokens,
             max_bytes=int(args.max_file_mb * 1024 * 1024),
             stdin=sys.stdin.buffer,
             warn=_warn,

@@ -81,11 +81,16 @@ def prepare_corpus(
     documents: Iterable[RawDocument],
     *,
     max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
+    chunked: bool = True,
     warn: Callable[[str], None],
     workers: int | None = None,
     hint: Callable[[str], None] | None = None,
 ) -> Corpus:
     """Prepare every usable document; raise InputError when none is usable.
+
+    ``chunked`` False: no chunks (the corpus has none). Only `summarizer prepare` shows them;
+    a briefing counts the tokens of what it sends itself, so brief, batch and the nightly
+    job spare the tokenizer's pass over every article.
 
     Documents are cleaned, split and chunked in a process pool of ``workers`` (default: one per
     core, up to 4, for 64 documents or more), which starts on the first documents while the
@@ -103,7 +108,7 @@ def prepare_corpus(
         # Near-duplicates are looked for over all the sources; what can be done source by source
         # is done as each arrives, while the pool prepares the next ones.
         finder = DuplicateFinder()
-        mapped = _map_documents(iter(documents), max_chunk_tokens, workers)
+        mapped = _map_documents(iter(documents), max_chunk_tokens if chunked else None, workers)
         for n, (doc, prepared) in enumerate(mapped):
             if n == GC_PAUSE_DOCS:
                 paused.enter_context(_COLLECTOR_PAUSE)
@@ -181,10 +186,10 @@ _Outcome = _Prepared | str
 T = TypeVar("T")
 
 
-def _prepare_batch(docs: Sequence[RawDocument], max_chunk_tokens: int) -> list[_Outcome]:
-    """Each document's source (without its id), its chunks as (text, tokens) and its sentences'
-    keys for dedupe; None when nothing is left; the warning (a string) when it cannot be
-    prepared.
+def _prepare_batch(docs: Sequence[RawDocument], max_chunk_tokens: int | None) -> list[_Outcome]:
+    """Each document's source (without its id), its chunks as (text, tokens) (none when
+    ``max_chunk_tokens`` is None) and its sentences' keys for dedupe; None when nothing is left;
+    the warning (a string) when it cannot be prepared.
 
     The batch goes through one stage at a time (clean all, split all, encode all, ...): a
     stage's tables, the tokenizer's vocabulary above all, then stay in the CPU's caches, which
@@ -193,12 +198,12 @@ def _prepare_batch(docs: Sequence[RawDocument], max_chunk_tokens: int) -> list[_
     cleaned = _stage(docs, outcomes, range(len(docs)), lambda i: clean(docs[i].text))
     attributed = _stage(docs, outcomes, cleaned, lambda i: _attributed(docs[i], cleaned[i]))
     sources = {i: source for i, source in attributed.items() if source is not None}
-    chunks = _stage(
-        docs,
-        outcomes,
-        sources,
-        lambda i: chunk_sentences("", sources[i].sentences, max_chunk_tokens),
-    )
+    chunks: dict[int, list[Chunk]] = {i: [] for i in sources}
+    if max_chunk_tokens is not None:
+        budget = max_chunk_tokens
+        chunks = _stage(
+            docs, outcomes, sources, lambda i: chunk_sentences("", sources[i].sentences, budget)
+        )
     keys = _stage(docs, outcomes, chunks, lambda i: sentence_keys(sources[i].sentences))
     for i, found in keys.items():
         outcomes[i] = (sources[i], tuple((c.text, c.tokens) for c in chunks[i]), found)
@@ -226,7 +231,7 @@ def _stage(
 
 
 def _map_documents(
-    docs: Iterator[RawDocument], max_chunk_tokens: int, workers: int | None
+    docs: Iterator[RawDocument], max_chunk_tokens: int | None, workers: int | None
 ) -> Iterator[tuple[RawDocument, _Outcome]]:
     """Each document with its outcome, in order."""
     # Enough documents are read ahead to choose the pool and its batch size.

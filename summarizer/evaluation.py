@@ -493,7 +493,7 @@ def run_eval(
     for case in loaded:
         if case.name in corpora:
             raise InputError(f"{case.path}: another case is also named {case.name!r}")
-        corpus = prepare(case.sources, warn=warn)
+        corpus = prepare(case.sources, chunked=False, warn=warn)
         if not corpus.sources:
             raise InputError(f"{case.path}: no usable source in {', '.join(case.sources)}")
         corpora[case.name] = corpus

@@ -100,7 +100,7 @@ def brief_job(job: Job, settings: Settings, session: ModelSession | None) -> Out
         if corpus is None:
             if not job.documents:
                 raise InputError("no usable article in this story")
-            corpus = prepare_corpus(job.documents, warn=warnings.append)
+            corpus = prepare_corpus(job.documents, chunked=False, warn=warnings.append)
         own = None
         if session is not None:  # a meter of its own: other stories share the session
             meter = UsageMeter()

@@ -204,7 +204,7 @@ def check_files(
         raise InputError("the summary and the sources cannot both come from stdin")
     text = read_text(summary_path, stdin=stdin)
     summary = parse_summary(text, name=summary_path)
-    corpus = prepare(source_paths, max_bytes=max_bytes, stdin=stdin, warn=warn)
+    corpus = prepare(source_paths, chunked=False, max_bytes=max_bytes, stdin=stdin, warn=warn)
     if not corpus.sources:
         raise InputError("no usable source to check against")
     with _judging(judge) as opened:

@@ -380,7 +380,7 @@ def _compose(
             "nothing sent"
         )
     try:
-        corpus = prepare_corpus(docs, warn=warn)
+        corpus = prepare_corpus(docs, chunked=False, warn=warn)
     except InputError as exc:
         raise SummarizerError(f"{exc} for {day}; nothing sent") from exc
     # Most widely covered first; clustering order (largest first) breaks ties.

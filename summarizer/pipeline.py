@@ -31,14 +31,17 @@ def prepare(
     paths: Sequence[str],
     *,
     max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
+    chunked: bool = True,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     warn: Callable[[str], None] = log.warning,
     hint: Callable[[str], None] | None = None,
 ) -> Corpus:
-    """Read, clean, attribute, split, chunk and deduplicate articles."""
+    """Read, clean, attribute, split, chunk (unless not ``chunked``) and deduplicate articles."""
     documents = iter_documents(paths, max_bytes=max_bytes, stdin=stdin, warn=warn)
-    return prepare_corpus(documents, max_chunk_tokens=max_chunk_tokens, warn=warn, hint=hint)
+    return prepare_corpus(
+        documents, max_chunk_tokens=max_chunk_tokens, chunked=chunked, warn=warn, hint=hint
+    )
 
 
 def brief(
@@ -48,7 +51,6 @@ def brief(
     settings: Settings | None = None,
     max_points: int = DEFAULT_MAX_POINTS,
     max_sources: int = DEFAULT_MAX_SOURCES,
-    max_chunk_tokens: int = DEFAULT_MAX_CHUNK_TOKENS,
     max_bytes: int = DEFAULT_MAX_BYTES,
     stdin: BinaryIO | None = None,
     warn: Callable[[str], None] = log.warning,
@@ -62,7 +64,7 @@ def brief(
     """
     corpus = prepare(
         paths,
-        max_chunk_tokens=max_chunk_tokens,
+        chunked=False,
         max_bytes=max_bytes,
         stdin=stdin,
         warn=warn,

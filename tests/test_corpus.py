@@ -48,6 +48,37 @@ def test_pool_and_serial_preparation_are_identical(
     assert {c.source for c in serial.chunks} == {s.id for s in serial.sources}
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_unchunked_preparation_is_the_same_corpus_without_chunks(
+    monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    # brief, batch and the nightly job never read chunks: they skip the tokenizer's pass, and
+    # everything else they get is what `summarizer prepare` gets.
+    monkeypatch.setattr("summarizer.corpus.threading.active_count", lambda: 1)
+    docs = [_story(i) for i in range(100)] + list(iter_documents([str(ROOT / "seeds")]))
+    chunked = prepare_corpus(docs, warn=lambda _: None, workers=workers)
+
+    def no_chunking(*_: Any) -> Any:
+        raise AssertionError("chunked")
+
+    monkeypatch.setattr("summarizer.corpus.chunk_sentences", no_chunking)
+    unchunked = prepare_corpus(docs, chunked=False, warn=lambda _: None, workers=workers)
+    assert chunked.chunks and unchunked.chunks == ()
+    assert unchunked.sources == chunked.sources
+    assert unchunked.duplicates == chunked.duplicates
+
+
+def test_brief_never_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from summarizer import pipeline
+
+    def no_chunking(*_: Any) -> Any:
+        raise AssertionError("chunked")
+
+    monkeypatch.setattr("summarizer.corpus.chunk_sentences", no_chunking)
+    briefing = pipeline.brief([str(ROOT / "seeds")], engine="extractive", warn=lambda _: None)
+    assert briefing.points
+
+
 def test_nothing_usable_is_an_input_error_in_the_pool_too() -> None:
     docs = [RawDocument(path=f"{i}.txt", text="Share\n\nTweet", meta=Metadata()) for i in range(3)]
     with pytest.raises(InputError):
