@@ -69,6 +69,7 @@ VETOES = (
     "quote_missing",
     "wrong_speaker",
     "role_swap",
+    "quantifier",
 )
 VETO_FACTOR = 0.25
 SENTENCES_PER_ARTICLE = 4

@@ -37,6 +37,7 @@ FLAGS = (
     "wrong_speaker",
     "role_swap",
     "missing_run",
+    "quantifier",
 )
 LEXICAL = (
     "score",  # the window's heuristic score: recall, scaled down and capped by the checks

@@ -3,7 +3,8 @@
 The base is the IDF-weighted recall of the claim's content words in one evidence window. Soft
 problems (a date the window does not mention) scale it down; hard failures (a number, date or
 entity the evidence contradicts or lacks, a flipped polarity, a quote that is not verbatim, a
-wrong speaker, swapped roles) cap it at ``HARD_CAP``, below any sensible threshold.
+wrong speaker, swapped roles, a stronger quantifier) cap it at ``HARD_CAP``, below any sensible
+threshold.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from summarizer.checker.entities import SOFT_GROUPS, TITLES, Entity
 from summarizer.checker.evidence import WindowFeatures
 from summarizer.checker.features import Analysis, sequence_context, shared_context
 from summarizer.checker.negation import opposites
+from summarizer.checker.quantifiers import stronger_than_evidence
 from summarizer.checker.quotes import appears_in
 from summarizer.checker.roles import swapped
 from summarizer.checker.words import SPEECH_VERBS, is_content
@@ -77,6 +79,7 @@ def judge(claim: Analysis, window: WindowFeatures, idf: Callable[[str], float]) 
     _check_polarity(claim, window, found)
     _check_speaker(claim, window, found)
     _check_roles(claim, window, found)
+    _check_quantifiers(claim, window, found)
     score = recall * found.factor
     if found.hard:
         score = min(score, HARD_CAP)
@@ -424,3 +427,10 @@ def _check_roles(claim: Analysis, window: WindowFeatures, found: _Findings) -> N
                 "role_swap", f"role swap: claim has '{a} {verb} {b}', evidence has them reversed"
             )
             return
+
+
+def _check_quantifiers(claim: Analysis, window: WindowFeatures, found: _Findings) -> None:
+    stronger = stronger_than_evidence(claim.tokens, [s.tokens for s in window.sentences])
+    if stronger is not None:
+        said, evidence = stronger
+        found.fail("quantifier", f"quantifier: claim has '{said}', evidence has '{evidence}'")
