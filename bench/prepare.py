@@ -227,10 +227,15 @@ def clean_free_ratios(folder: Path, repeat: int) -> dict[str, float]:
     return {f"{key}_clean_free": value for key, value in ratios(runs).items()}
 
 
+def best_of(runs: list[dict[str, float]]) -> dict[str, float]:
+    """Each measure's best (smallest) value over the runs."""
+    return {key: min(r[key] for r in runs) for key in runs[0]}
+
+
 def ratios(runs: list[dict[str, float]]) -> dict[str, float]:
     """prepare over its floor: the best run over the best floor, the median of each run over
     its own floor, and the same best-over-best in CPU seconds."""
-    best = {key: min(r[key] for r in runs) for key in runs[0]}
+    best = best_of(runs)
     paired = sorted(r["seconds"] / r["floor"] for r in runs)
     return {
         "ratio_to_floor": round(best["seconds"] / best["floor"], 2),
@@ -316,7 +321,7 @@ def main() -> int:
         if args.real
         else {}
     )
-    best = {key: min(r[key] for r in runs) for key in runs[0]}
+    best = best_of(runs)
     seconds, floor_cpu = best["seconds"], best["floor_cpu"]
     ratio = ratios(runs)
     result = {

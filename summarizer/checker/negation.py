@@ -10,15 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from summarizer.checker.words import Token, canonical, is_content, is_word, word_list
+from summarizer.checker.words import NEGATORS, Token, canonical, is_content, is_word, word_list
 
-_CUES = frozenset(
-    word_list(
-        """
-    not no never nor neither none nobody nothing without cannot
-    """
-    )
-)
+_CUES = NEGATORS  # grammatical negators: the words' one list
 # Verbs that negate their complement: "denies planning", "refused to pull back".
 _VERB_CUES = frozenset(canonical(w) for w in ["deny", "refuse", "fail", "unable"])
 # Verbs that negate only with "to": "declined to comment" (but "prices declined").

@@ -35,10 +35,12 @@ def stronger_than_evidence(
 ) -> tuple[str, str] | None:
     """(claim's quantifier and noun, evidence's) for the first noun the claim quantifies more
     strongly than every quantified mention of it in the evidence; None if there is none."""
-    for noun, strength, said in _quantified(claim):
-        if strength < _CHECKED_FROM:
-            continue
-        found = [q for sentence in evidence for q in _quantified(sentence) if q[0] == noun]
+    judged = [q for q in _quantified(claim) if q[1] >= _CHECKED_FROM]
+    if not judged:  # most claims: the evidence need not be read
+        return None
+    mentions = [q for sentence in evidence for q in _quantified(sentence)]
+    for noun, strength, said in judged:
+        found = [q for q in mentions if q[0] == noun]
         if found and all(other < strength for _, other, _ in found):
             weaker = max(found, key=lambda q: q[1])
             return said, weaker[2]
